@@ -1,0 +1,2 @@
+// AtalayaAgent module. See README.md for the architecture.
+import AtalayaCore

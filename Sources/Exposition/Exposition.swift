@@ -1,0 +1,2 @@
+// Exposition module. See README.md for the architecture.
+import AtalayaCore

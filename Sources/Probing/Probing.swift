@@ -1,0 +1,2 @@
+// Probing module. See README.md for the architecture.
+import AtalayaCore

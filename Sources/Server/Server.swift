@@ -1,0 +1,2 @@
+// Server module. See README.md for the architecture.
+import AtalayaCore

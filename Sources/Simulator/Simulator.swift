@@ -1,0 +1,2 @@
+// Simulator module. See README.md for the architecture.
+import AtalayaCore

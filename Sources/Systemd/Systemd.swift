@@ -1,0 +1,2 @@
+// Systemd module. See README.md for the architecture.
+
