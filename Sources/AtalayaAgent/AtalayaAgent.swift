@@ -1,2 +1,0 @@
-// AtalayaAgent module. See README.md for the architecture.
-import AtalayaCore

@@ -1,2 +1,0 @@
-// Server module. See README.md for the architecture.
-import AtalayaCore

@@ -1,0 +1,48 @@
+import ArgumentParser
+import AtalayaAgent
+import AtalayaCore
+import Logging
+import Probing
+
+/// `atalaya run`: the long-running agent.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the agent (under systemd: Type=notify).")
+
+    @OptionGroup var options: ConfigOptions
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default $LOG_LEVEL or info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let env = ProcessEnvironment.current()
+        _ = LogSetup.bootstrap(level: logLevel ?? env["LOG_LEVEL"])
+        let logger = Logger(label: "atalaya")
+        let path = options.path(environment: env)
+        let config: AtalayaConfig
+        do {
+            config = try ConfigLoader.load(path: path, environment: env)
+        } catch {
+            logger.critical("invalid configuration\n\(error.description)")
+            throw ExitCode(1)
+        }
+        let loop = try CurlMultiLoop()
+        defer { loop.shutdown() }
+        let prober = Prober(
+            transport: CurlTransport(loop: loop), timeSource: SystemTimeSource(),
+            userAgent: "atalaya/\(AtalayaVersion.current)")
+        let agent = Agent(
+            config: config,
+            loadConfig: { () throws(ConfigErrors) in
+                try ConfigLoader.load(path: path, environment: ProcessEnvironment.current())
+            },
+            prober: prober, logger: logger)
+        logger.info(
+            "starting",
+            metadata: [
+                "version": "\(AtalayaVersion.current)", "config": "\(path)", "listen": "\(config.listen)",
+                "providers": "\(config.providers.count)", "checks": "\(config.allChecks.count)",
+            ])
+        try await AgentRunner(agent: agent, logger: logger, environment: env).run()
+        logger.info("stopped")
+    }
+}
