@@ -1,0 +1,68 @@
+import AtalayaCore
+
+/// The five providers `atalaya demo` watches, and the config it runs with.
+public enum DemoScenario {
+  /// The API key every demo provider expects (not a secret).
+  public static let apiKey = "demo-key"
+
+  /// `steady` (healthy), `flaky` (~20% errors), `sluggish` (2.5 s, above the 2 s `slow`),
+  /// `blinky` (down 60 s of every 180 s), `throttled` (every 3rd request rate-limited).
+  public static func providers() -> [SimulatedProvider] {
+    [
+      SimulatedProvider(
+        name: "steady", type: .openai, behavior: .healthy(latency: .milliseconds(180)),
+        apiKey: apiKey),
+      SimulatedProvider(
+        name: "flaky", type: .openai, behavior: .flaky(errorRate: 0.2, latency: .milliseconds(350)),
+        apiKey: apiKey),
+      SimulatedProvider(
+        name: "sluggish", type: .openai, behavior: .slow(latency: .milliseconds(2500)),
+        apiKey: apiKey),
+      SimulatedProvider(
+        name: "blinky", type: .openai,
+        behavior: .periodicOutage(every: .seconds(180), down: .seconds(60)), apiKey: apiKey),
+      SimulatedProvider(
+        name: "throttled", type: .openai, behavior: .rateLimited(every: 3), apiKey: apiKey),
+    ]
+  }
+
+  /// The YAML config of the demo: the agent listens on `127.0.0.1:<port>` and probes the
+  /// simulator on `127.0.0.1:<simulatorPort>` every 5 s.
+  public static func config(port: Int, simulatorPort: Int) -> String {
+    var yaml = """
+      listen: 127.0.0.1:\(port)
+      window: 2m
+      defaults:
+        interval: 5s
+        timeout: 4s
+      circuit_breaker:
+        failure_threshold: 3
+        reset_timeout: 20s
+        success_threshold: 2
+      providers:
+
+      """
+    for provider in providers() {
+      yaml += """
+          - name: \(provider.name)
+            type: openai
+            base_url: http://127.0.0.1:\(simulatorPort)/\(provider.name)/v1
+            api_key: \(apiKey)
+            checks:
+              - model: sim-model
+                kind: chat
+                max_tokens: 8
+                stream: \(provider.name == "steady")
+                slow: 2s
+
+        """
+      if provider.name == "steady" {
+        yaml += """
+                - kind: models
+
+          """
+      }
+    }
+    return yaml
+  }
+}

@@ -1,2 +1,0 @@
-// Simulator module. See README.md for the architecture.
-import AtalayaCore

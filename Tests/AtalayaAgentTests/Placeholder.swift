@@ -1,3 +1,0 @@
-import Testing
-
-@Test func placeholderAtalayaAgentTests() { #expect(Bool(true)) }
