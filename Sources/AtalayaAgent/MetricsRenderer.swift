@@ -27,7 +27,7 @@ struct MetricsRenderer: Sendable {
 
         writer.family(Catalogue.probeDurationSeconds)
         for c in checks {
-            let h = c.health.histogram
+            let h = c.health.durations
             writer.histogram(
                 Catalogue.probeDurationSeconds, [c.id.provider, c.id.model],
                 upperBounds: DurationHistogram.upperBounds, cumulativeCounts: h.cumulativeCounts,
@@ -59,7 +59,7 @@ struct MetricsRenderer: Sendable {
             for result in ResultClass.allCases {
                 writer.sample(
                     Catalogue.probesTotal, [c.id.provider, c.id.model, result.rawValue],
-                    value: Double(c.health.probes(result)))
+                    value: Double(c.health.probes[result]))
             }
         }
 

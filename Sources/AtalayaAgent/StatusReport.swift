@@ -72,7 +72,7 @@ struct StatusReport: Encodable {
         var worstP95: Double?
         for c in p.checks {
             if let ratio = c.stats.successRatio {
-                let n = c.stats.countedTotal
+                let n = c.stats.countedProbes
                 counted += n
                 successes += Int((ratio * Double(n)).rounded())
             }

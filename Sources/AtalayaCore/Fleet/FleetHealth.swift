@@ -42,11 +42,11 @@ public struct FleetHealth: Sendable {
             if var old = entries[id] {
                 old.provider = provider
                 old.check = check
-                old.health.adopt(window: config.window)
+                old.health.reconfigure(windowLength: config.window, breaker: config.circuitBreaker)
                 next[id] = old
             } else {
                 next[id] = Entry(
-                    provider: provider, check: check, health: CheckHealth(window: config.window), rateLimits: [:],
+                    provider: provider, check: check, health: CheckHealth(windowLength: config.window, breaker: config.circuitBreaker), rateLimits: [:],
                     lastError: nil)
             }
         }
@@ -102,7 +102,7 @@ public struct FleetHealth: Sendable {
         for (id, saved) in snapshot.checks {
             guard var entry = entries[id] else { continue }
             entry.health = saved
-            entry.health.adopt(window: config.window)
+            entry.health.reconfigure(windowLength: config.window, breaker: config.circuitBreaker)
             entries[id] = entry
             restored += 1
         }
