@@ -1,3 +1,0 @@
-import Testing
-
-@Test func placeholderAtalayaCoreTests() { #expect(Bool(true)) }
