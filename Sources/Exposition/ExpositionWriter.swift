@@ -7,7 +7,7 @@
 /// programming error (debug-asserted). Call ``reset()`` and render again for the next
 /// scrape: the buffer keeps its capacity, so steady-state rendering does not allocate
 /// per series (each line is formatted in stack memory and appended with one copy).
-public struct ExpositionWriter {
+public struct ExpositionWriter: Sendable {
   /// The HTTP `Content-Type` of the rendered text.
   public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
