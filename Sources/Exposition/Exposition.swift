@@ -1,2 +1,0 @@
-// Exposition module. See README.md for the architecture.
-import AtalayaCore

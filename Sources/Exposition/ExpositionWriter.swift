@@ -1,0 +1,256 @@
+/// Renders metric families in the Prometheus text format 0.0.4 straight into a reusable
+/// byte buffer.
+///
+/// Write each family's samples together: the first ``sample(_:value:)`` (or
+/// ``family(_:)``) of a family writes its `# HELP`/`# TYPE` header, later samples of the
+/// same family only their line. Starting a family again after another one is a
+/// programming error (debug-asserted). Call ``reset()`` and render again for the next
+/// scrape: the buffer keeps its capacity, so steady-state rendering does not allocate
+/// per series (each line is formatted in stack memory and appended with one copy).
+public struct ExpositionWriter: Sendable {
+  /// The HTTP `Content-Type` of the rendered text.
+  public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+  /// The rendered exposition so far.
+  public private(set) var bytes: [UInt8]
+
+  /// The family whose samples are being written (its header is already out).
+  private var openFamily: EncodedFamily?
+
+  #if DEBUG
+    /// Families already finished; reopening one would split it.
+    private var closedFamilies: Set<String> = []
+    private var openFamilyName = ""
+  #endif
+
+  /// Creates a writer whose buffer starts with room for `capacity` bytes.
+  public init(capacity: Int = 64 * 1024) {
+    bytes = []
+    bytes.reserveCapacity(capacity)
+  }
+
+  /// Empties the buffer (keeping its capacity) for the next rendering.
+  public mutating func reset() {
+    bytes.removeAll(keepingCapacity: true)
+    openFamily = nil
+    #if DEBUG
+      closedFamilies.removeAll(keepingCapacity: true)
+      openFamilyName = ""
+    #endif
+  }
+
+  /// The rendered text as a String (for tests and logs; the server sends ``bytes``).
+  public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+  /// Starts `f`: writes its `# HELP` and `# TYPE` lines unless `f` is already the open family.
+  public mutating func family(_ f: MetricFamily) {
+    if openFamily === f.encoded { return }
+    #if DEBUG
+      if openFamily != nil { closedFamilies.insert(openFamilyName) }
+      assert(
+        !closedFamilies.contains(f.name),
+        "metric family \(f.name) written twice; write its samples together")
+      openFamilyName = f.name
+    #endif
+    bytes.append(contentsOf: f.encoded.header)
+    openFamily = f.encoded
+  }
+
+  // MARK: Samples
+
+  /// Writes a sample of a family without labels.
+  public mutating func sample(_ f: MetricFamily, value: Double) {
+    assertSample(f, labelCount: 0)
+    let encoded = f.encoded
+    line(encoded, labelBytes: 0) { cursor in
+      cursor.put(encoded.nameBytes)
+      cursor.put(UInt8(ascii: " "))
+      cursor.putValue(value)
+    }
+  }
+
+  /// Writes a sample of a family with one label.
+  public mutating func sample(_ f: MetricFamily, _ l1: String, value: Double) {
+    assertSample(f, labelCount: 1)
+    let encoded = f.encoded
+    line(encoded, labelBytes: l1.utf8.count) { cursor in
+      cursor.put(encoded.nameBytes)
+      cursor.put(UInt8(ascii: "{"))
+      cursor.putLabel(encoded, 0, l1)
+      cursor.put("} ")
+      cursor.putValue(value)
+    }
+  }
+
+  /// Writes a sample of a family with two labels, in the family's label order.
+  public mutating func sample(_ f: MetricFamily, _ l1: String, _ l2: String, value: Double) {
+    assertSample(f, labelCount: 2)
+    let encoded = f.encoded
+    line(encoded, labelBytes: l1.utf8.count + l2.utf8.count) { cursor in
+      cursor.put(encoded.nameBytes)
+      cursor.put(UInt8(ascii: "{"))
+      cursor.putLabel(encoded, 0, l1)
+      cursor.put(UInt8(ascii: ","))
+      cursor.putLabel(encoded, 1, l2)
+      cursor.put("} ")
+      cursor.putValue(value)
+    }
+  }
+
+  /// Writes a sample of a family with three labels, in the family's label order.
+  public mutating func sample(
+    _ f: MetricFamily, _ l1: String, _ l2: String, _ l3: String, value: Double
+  ) {
+    assertSample(f, labelCount: 3)
+    let encoded = f.encoded
+    line(encoded, labelBytes: l1.utf8.count + l2.utf8.count + l3.utf8.count) { cursor in
+      cursor.put(encoded.nameBytes)
+      cursor.put(UInt8(ascii: "{"))
+      cursor.putLabel(encoded, 0, l1)
+      cursor.put(UInt8(ascii: ","))
+      cursor.putLabel(encoded, 1, l2)
+      cursor.put(UInt8(ascii: ","))
+      cursor.putLabel(encoded, 2, l3)
+      cursor.put("} ")
+      cursor.putValue(value)
+    }
+  }
+
+  /// Writes a sample with any number of labels, in the family's label order.
+  public mutating func sample(_ f: MetricFamily, labelValues: [String], value: Double) {
+    assertSample(f, labelCount: labelValues.count)
+    let encoded = f.encoded
+    line(encoded, labelBytes: labelValues.reduce(0) { $0 + $1.utf8.count }) { cursor in
+      cursor.put(encoded.nameBytes)
+      cursor.putLabelSet(encoded, labelValues, le: nil)
+      cursor.put(UInt8(ascii: " "))
+      cursor.putValue(value)
+    }
+  }
+
+  // MARK: Histograms
+
+  /// Writes one histogram series of a family with two labels (e.g. provider, model).
+  /// See ``histogram(_:labelValues:upperBounds:cumulativeCounts:sum:count:)``.
+  public mutating func histogram(
+    _ f: MetricFamily, _ l1: String, _ l2: String,
+    upperBounds: [Double]? = nil, cumulativeCounts: [UInt64], sum: Double, count: UInt64
+  ) {
+    // Two inline strings would need an array anyway for the repeated label sets;
+    // histograms are few (one series per check), so this path is not per-line critical.
+    histogram(
+      f, labelValues: [l1, l2], upperBounds: upperBounds, cumulativeCounts: cumulativeCounts,
+      sum: sum,
+      count: count)
+  }
+
+  /// Writes one histogram series: `_bucket{…,le="…"}` per bound plus `le="+Inf"` (= `count`),
+  /// then `_sum` and `_count`. `upperBounds` defaults to the family's buckets and excludes
+  /// `+Inf`; `cumulativeCounts[i]` counts observations `<= upperBounds[i]`.
+  public mutating func histogram(
+    _ f: MetricFamily, labelValues: [String],
+    upperBounds: [Double]? = nil, cumulativeCounts: [UInt64], sum: Double, count: UInt64
+  ) {
+    let upperBounds = upperBounds ?? f.buckets
+    assert(f.type == .histogram, "\(f.name) is not a histogram")
+    assert(
+      labelValues.count == f.labelNames.count, "\(f.name) takes \(f.labelNames.count) label values")
+    assert(
+      upperBounds.count == cumulativeCounts.count, "\(f.name): one cumulative count per upper bound"
+    )
+    family(f)
+    let encoded = f.encoded
+    let labelBytes = labelValues.reduce(0) { $0 + $1.utf8.count }
+    for (bound, cumulative) in zip(upperBounds, cumulativeCounts) where bound != .infinity {
+      line(encoded, labelBytes: labelBytes) { cursor in
+        cursor.put(encoded.nameBytes)
+        cursor.put("_bucket")
+        cursor.putLabelSet(encoded, labelValues, le: bound)
+        cursor.put(UInt8(ascii: " "))
+        cursor.putUnsigned(cumulative)
+      }
+    }
+    line(encoded, labelBytes: labelBytes) { cursor in
+      cursor.put(encoded.nameBytes)
+      cursor.put("_bucket")
+      cursor.putLabelSet(encoded, labelValues, le: .infinity)
+      cursor.put(UInt8(ascii: " "))
+      cursor.putUnsigned(count)
+    }
+    line(encoded, labelBytes: labelBytes) { cursor in
+      cursor.put(encoded.nameBytes)
+      cursor.put("_sum")
+      cursor.putLabelSet(encoded, labelValues, le: nil)
+      cursor.put(UInt8(ascii: " "))
+      cursor.putValue(sum)
+    }
+    line(encoded, labelBytes: labelBytes) { cursor in
+      cursor.put(encoded.nameBytes)
+      cursor.put("_count")
+      cursor.putLabelSet(encoded, labelValues, le: nil)
+      cursor.put(UInt8(ascii: " "))
+      cursor.putUnsigned(count)
+    }
+  }
+
+  // MARK: Lines
+
+  @inline(__always)
+  private mutating func assertSample(_ f: MetricFamily, labelCount: Int) {
+    assert(f.type != .histogram, "write histogram \(f.name) with histogram(...)")
+    assert(
+      labelCount == f.labelNames.count,
+      "\(f.name) takes \(f.labelNames.count) label values, got \(labelCount)")
+    family(f)
+  }
+
+  /// Formats one line (plus its newline) in stack memory sized for the worst case, then
+  /// appends it to ``bytes`` with a single copy.
+  @inline(__always)
+  private mutating func line(
+    _ encoded: EncodedFamily, labelBytes: Int, _ body: (inout ByteCursor) -> Void
+  ) {
+    // name + "_bucket" + "{}" + keys + escaped values (2x) + quotes and commas + le
+    // + " " + value + "\n"
+    let bound =
+      encoded.nameBytes.count + 8 + encoded.labelKeysByteCount + 2 * labelBytes + 2
+      * encoded.labelCount
+      + 8 + 3 * ByteCursor.maxValueBytes
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buffer in
+      let start = buffer.baseAddress!
+      var cursor = ByteCursor(start)
+      body(&cursor)
+      cursor.put(UInt8(ascii: "\n"))
+      let length = cursor.position - start
+      assert(length <= bound, "line overflowed its reservation")
+      bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: length))
+    }
+  }
+}
+
+extension ByteCursor {
+  /// `key="escaped value"`
+  @inline(__always)
+  mutating func putLabel(_ encoded: EncodedFamily, _ index: Int, _ value: String) {
+    put(encoded.labelKey(index))
+    putEscaped(value)
+    put(UInt8(ascii: "\""))
+  }
+
+  /// `{k1="v1",k2="v2"[,le="…"]}`, or nothing without labels.
+  mutating func putLabelSet(_ encoded: EncodedFamily, _ values: [String], le: Double?) {
+    if values.isEmpty && le == nil { return }
+    put(UInt8(ascii: "{"))
+    for (index, value) in values.enumerated() {
+      if index > 0 { put(UInt8(ascii: ",")) }
+      putLabel(encoded, index, value)
+    }
+    if let le {
+      if !values.isEmpty { put(UInt8(ascii: ",")) }
+      put("le=\"")
+      putValue(le)
+      put(UInt8(ascii: "\""))
+    }
+    put(UInt8(ascii: "}"))
+  }
+}

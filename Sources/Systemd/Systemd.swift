@@ -1,2 +1,0 @@
-// Systemd module. See README.md for the architecture.
-

@@ -1,0 +1,84 @@
+import Synchronization
+import Testing
+
+/// A `Clock` tests move by hand. Sleepers wake when ``advance(by:)`` reaches their deadline;
+/// ``waitForSleepers(_:)`` lets a test wait until the code under test is parked in `sleep`.
+final class ManualClock: Clock, Sendable {
+  struct Instant: InstantProtocol {
+    var offset: Duration
+
+    func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+    func duration(to other: Instant) -> Duration { other.offset - offset }
+    static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+  }
+
+  private struct Sleeper {
+    var deadline: Instant
+    var continuation: CheckedContinuation<Void, any Error>
+  }
+
+  private struct State {
+    var now = Instant(offset: .zero)
+    var nextID = 0
+    var sleepers: [Int: Sleeper] = [:]
+  }
+
+  private let state = Mutex(State())
+
+  var now: Instant { state.withLock { $0.now } }
+  var minimumResolution: Duration { .zero }
+
+  /// How many tasks are sleeping on this clock.
+  var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+
+  func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+    let id = state.withLock { state in
+      state.nextID += 1
+      return state.nextID
+    }
+    try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation {
+        (continuation: CheckedContinuation<Void, any Error>) in
+        enum Action { case wait, wake, cancel }
+        let action = state.withLock { state -> Action in
+          if Task.isCancelled { return .cancel }
+          if deadline <= state.now { return .wake }
+          state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+          return .wait
+        }
+        switch action {
+        case .wait: break
+        case .wake: continuation.resume()
+        case .cancel: continuation.resume(throwing: CancellationError())
+        }
+      }
+    } onCancel: {
+      let sleeper = state.withLock { $0.sleepers.removeValue(forKey: id) }
+      sleeper?.continuation.resume(throwing: CancellationError())
+    }
+  }
+
+  /// Moves time forward and wakes every sleeper whose deadline has come.
+  func advance(by duration: Duration) {
+    let woken = state.withLock { state -> [Sleeper] in
+      state.now = state.now.advanced(by: duration)
+      let now = state.now
+      let due = state.sleepers.filter { $0.value.deadline <= now }
+      for key in due.keys { state.sleepers.removeValue(forKey: key) }
+      return Array(due.values)
+    }
+    for sleeper in woken { sleeper.continuation.resume() }
+  }
+
+  /// Waits (up to 5 s of real time) until at least `count` tasks sleep on this clock.
+  func waitForSleepers(_ count: Int, sourceLocation: SourceLocation = #_sourceLocation) async {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while sleeperCount < count {
+      if ContinuousClock.now > deadline {
+        Issue.record("timed out waiting for \(count) sleeper(s)", sourceLocation: sourceLocation)
+        return
+      }
+      try? await Task.sleep(for: .milliseconds(1))
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import Glibc
+import Systemd
+import Testing
+
+/// Every test that sets `NOTIFY_SOCKET` lives in this suite, which runs one test at a time.
+@Suite(.serialized) enum NotifySocketTests {}
+
+extension NotifySocketTests {
+  @Suite struct Notifier {
+    @Test func readyWithStatusSendsBothAssignments() async throws {
+      let socket = try NotifySocket()
+      await withNotifySocketEnvironment(socket.address) {
+        let notifier = SystemdNotifier()
+        #expect(notifier.isEnabled)
+        notifier.ready(status: "probing 3 checks")
+        #expect(socket.receive() == "READY=1\nSTATUS=probing 3 checks")
+        notifier.ready()
+        #expect(socket.receive() == "READY=1")
+      }
+    }
+
+    @Test func statusStopsAndPingsAreExact() async throws {
+      let socket = try NotifySocket()
+      await withNotifySocketEnvironment(socket.address) {
+        let notifier = SystemdNotifier()
+        notifier.status("2 of 3 providers up")
+        notifier.status("two\nlines")
+        notifier.stopping()
+        notifier.watchdogPing()
+        notifier.notify("EXTEND_TIMEOUT_USEC=5000000")
+        #expect(socket.receive() == "STATUS=2 of 3 providers up")
+        #expect(socket.receive() == "STATUS=two lines")
+        #expect(socket.receive() == "STOPPING=1")
+        #expect(socket.receive() == "WATCHDOG=1")
+        #expect(socket.receive() == "EXTEND_TIMEOUT_USEC=5000000")
+        #expect(socket.drain().isEmpty)
+      }
+    }
+
+    @Test func reloadingCarriesTheMonotonicTime() async throws {
+      let socket = try NotifySocket()
+      try await withNotifySocketEnvironment(socket.address) {
+        let before = monotonicMicroseconds()
+        SystemdNotifier().reloading()
+        let after = monotonicMicroseconds()
+        let message = try #require(socket.receive())
+        let lines = message.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines.first == "RELOADING=1")
+        let stamp = try #require(lines.last?.split(separator: "=", maxSplits: 1))
+        #expect(stamp.first == "MONOTONIC_USEC")
+        let usec = try #require(UInt64(String(stamp.last ?? "")))
+        #expect(usec >= before && usec <= after)
+      }
+    }
+
+    @Test func abstractSocketReceivesNotifications() async throws {
+      let socket = try NotifySocket(abstract: true)
+      #expect(socket.address.hasPrefix("@"))
+      await withNotifySocketEnvironment(socket.address) {
+        SystemdNotifier().ready(status: "abstract")
+        #expect(socket.receive() == "READY=1\nSTATUS=abstract")
+      }
+    }
+
+    @Test func everythingIsANoOpWithoutNotifySocket() async throws {
+      let socket = try NotifySocket()
+      await withNotifySocketEnvironment(nil) {
+        let notifier = SystemdNotifier()
+        #expect(!notifier.isEnabled)
+        notifier.ready(status: "x")
+        notifier.reloading()
+        notifier.stopping()
+        notifier.status("x")
+        notifier.watchdogPing()
+        notifier.notify("READY=1")
+      }
+      // Pointing at the socket now proves it works, so the silence above is meaningful.
+      await withNotifySocketEnvironment(socket.address) { SystemdNotifier().stopping() }
+      #expect(socket.receive(timeout: .milliseconds(200)) == "STOPPING=1")
+      #expect(socket.drain().isEmpty)
+    }
+
+    @Test func aVanishedSocketDoesNotCrash() async throws {
+      var address = ""
+      do {
+        let socket = try NotifySocket()
+        address = socket.address
+      }  // closed and unlinked here
+      await withNotifySocketEnvironment(address) {
+        let notifier = SystemdNotifier()
+        #expect(notifier.isEnabled)
+        notifier.ready(status: "nobody listens")
+        notifier.watchdogPing()
+      }
+      await withNotifySocketEnvironment("@atalaya-test-nobody-\(getpid())") {
+        SystemdNotifier().stopping()
+      }
+    }
+  }
+}
+
+@Suite struct WatchdogIntervalTests {
+  let pid = getpid()
+
+  @Test func absentOrInvalidMeansNoWatchdog() {
+    #expect(SystemdNotifier.watchdogInterval(environment: [:]) == nil)
+    #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "0"]) == nil)
+    #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "abc"]) == nil)
+    #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "-5"]) == nil)
+  }
+
+  @Test func usecWithoutPIDIsTheInterval() {
+    #expect(
+      SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000"]) == .seconds(30))
+    #expect(
+      SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "1500"])
+        == .microseconds(1500))
+  }
+
+  @Test func pidMustBeOurs() {
+    let ours = ["WATCHDOG_USEC": "20000000", "WATCHDOG_PID": "\(pid)"]
+    #expect(SystemdNotifier.watchdogInterval(environment: ours) == .seconds(20))
+    let other = ["WATCHDOG_USEC": "20000000", "WATCHDOG_PID": "\(pid + 1)"]
+    #expect(SystemdNotifier.watchdogInterval(environment: other) == nil)
+    let garbage = ["WATCHDOG_USEC": "20000000", "WATCHDOG_PID": "x"]
+    #expect(SystemdNotifier.watchdogInterval(environment: garbage) == nil)
+    #expect(
+      SystemdNotifier.watchdogInterval(
+        environment: ["WATCHDOG_USEC": "7", "WATCHDOG_PID": "4"], pid: 4) != nil)
+  }
+
+  @Test func processEnvironmentIsReadByDefault() {
+    // The test runner is not started by systemd with a watchdog.
+    #expect(
+      SystemdNotifier.watchdogEnvironment()["WATCHDOG_USEC"]
+        == getenv("WATCHDOG_USEC").map { String(cString: $0) })
+  }
+}
