@@ -34,7 +34,7 @@ public enum AtalayaHTTPServer {
     public static func makeRouter(endpoints: some AgentEndpoints) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/metrics") { _, _ in
-            bytesResponse(endpoints.renderMetrics(), contentType: ExpositionFormat.contentType)
+            bytesResponse(endpoints.renderMetrics(), contentType: ExpositionWriter.contentType)
         }
         router.get("/api/v1/status") { _, _ in
             bytesResponse(endpoints.renderStatus(), contentType: "application/json")
