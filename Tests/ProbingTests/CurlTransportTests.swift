@@ -88,7 +88,7 @@ import Testing
     let elapsed = monotonicSeconds() - start
     #expect(response.error?.kind == .timeout)
     #expect(response.error?.code == 28)
-    #expect(elapsed >= 0.19 && elapsed < 0.9)
+    #expect(elapsed >= 0.19 && elapsed < 1.5)
     server.stop()
   }
 
@@ -123,7 +123,7 @@ import Testing
     task.cancel()
     let response = await task.value
     #expect(response.error?.kind == .cancelled)
-    #expect(monotonicSeconds() - start < 1)
+    #expect(monotonicSeconds() - start < 1.5)
     // The loop keeps working after a cancellation.
     let ok = TestHTTPServer(body: "ok")
     #expect(

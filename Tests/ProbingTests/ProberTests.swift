@@ -8,7 +8,7 @@ import Testing
   let clock = ManualTimeSource()
 
   func prober() -> Prober {
-    Prober(transport: sharedTransport, timeSource: clock, userAgent: "atalaya/test")
+    Prober(transport: sharedTransport, timeSource: clock, userAgent: "atalaya/9.9")
   }
 
   func jsonBody(_ request: TestHTTPServer.Request?) -> [String: String] {
@@ -35,7 +35,7 @@ import Testing
     #expect(request.header("authorization") == "Bearer sk-test-0123456789abcdef")
     #expect(request.header("content-type") == "application/json")
     #expect(request.header("openai-organization") == "org-1")
-    #expect(request.header("user-agent") == "atalaya/test")
+    #expect(request.header("user-agent") == "atalaya/9.9")
     let body = jsonBody(request)
     #expect(body["model"] == #""gpt-4o-mini""#)
     #expect(body["messages"] == #"[{"role":"user","content":"Reply with the single word: ok"}]"#)
@@ -211,5 +211,22 @@ import Testing
     let tls = await prober().probe(
       provider: provider(.openai, baseURL: "https://127.0.0.1:\(plain.port)"), check: chat())
     #expect(tls.result == .tls)
+  }
+
+  @Test func extraHeadersReplaceBuiltInOnes() {
+    let p = provider(
+      .openai,
+      headers: [
+        HeaderField(name: "authorization", value: Secret("Bearer custom-token")),
+        HeaderField(name: "User-Agent", value: Secret("custom-agent")),
+      ])
+    let request = prober().request(provider: p, check: chat())
+    let auth = request.headers.filter { $0.name.lowercased() == "authorization" }
+    #expect(auth.map(\.value) == ["Bearer custom-token"])
+    #expect(
+      request.headers.filter { $0.name.lowercased() == "user-agent" }.map(\.value) == [
+        "custom-agent"
+      ])
+    #expect(request.timeout == .seconds(2))
   }
 }

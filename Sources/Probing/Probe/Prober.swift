@@ -8,7 +8,8 @@ public struct Prober: Sendable {
   public let timeSource: any TimeSource
   public let userAgent: String
 
-  /// `userAgent` is informational here; ``CurlTransport`` sends its own.
+  /// `userAgent` is sent as the `User-Agent` header of every probe (unless
+  /// the provider's extra headers set one).
   public init(transport: any HTTPTransport, timeSource: any TimeSource, userAgent: String) {
     self.transport = transport
     self.timeSource = timeSource
@@ -18,20 +19,26 @@ public struct Prober: Sendable {
   /// Runs one probe of `check` against `provider`.
   public func probe(provider: ProviderConfig, check: CheckConfig) async -> ProbeOutcome {
     let startedAt = timeSource.now()
-    let request = Self.request(provider: provider, check: check)
+    let request = request(provider: provider, check: check)
     let response = await transport.send(request)
     return Self.outcome(
       of: response, provider: provider, check: check, startedAt: startedAt,
       receivedAt: timeSource.now())
   }
 
-  /// The HTTP request a probe of `check` sends (the dialect's request shape).
-  public static func request(provider: ProviderConfig, check: CheckConfig) -> HTTPRequest {
+  /// The HTTP request a probe of `check` sends (the dialect's request shape,
+  /// the extra headers, the user agent).
+  public func request(provider: ProviderConfig, check: CheckConfig) -> HTTPRequest {
     let dialect = provider.type.dialect
+    var request: HTTPRequest
     switch check.kind {
-    case .chat: return dialect.chatRequest(provider: provider, check: check)
-    case .models: return dialect.modelsRequest(provider: provider, check: check)
+    case .chat: request = dialect.chatRequest(provider: provider, check: check)
+    case .models: request = dialect.modelsRequest(provider: provider, check: check)
     }
+    if !request.headers.contains(where: { $0.name.lowercased() == "user-agent" }) {
+      request.headers.append(HTTPHeader(name: "User-Agent", value: userAgent))
+    }
+    return request
   }
 
   /// Classifies `response` into an outcome. Rate-limit resets and
