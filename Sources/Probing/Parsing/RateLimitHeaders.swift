@@ -1,0 +1,53 @@
+import AtalayaCore
+
+/// Reads rate-limit headroom and `retry-after` from response headers.
+enum RateLimitHeaders {
+  /// Readings from OpenAI-style (`x-ratelimit-*-{requests,tokens}`, Go
+  /// duration resets) and Anthropic-style (`anthropic-ratelimit-*`, RFC 3339
+  /// resets, made relative to `now`) headers. One reading per resource.
+  static func readings(_ response: HTTPResponse, now: Timestamp) -> [RateLimitReading] {
+    var readings: [RateLimitReading] = []
+    func add(_ reading: RateLimitReading) {
+      guard reading.limit != nil || reading.remaining != nil || reading.resetSeconds != nil,
+        !readings.contains(where: { $0.resource == reading.resource })
+      else { return }
+      readings.append(reading)
+    }
+    for resource in RateLimitResource.allCases {
+      let suffix = resource.rawValue.replacing("_", with: "-")
+      add(
+        RateLimitReading(
+          resource: resource,
+          limit: number(response.header("anthropic-ratelimit-\(suffix)-limit")),
+          remaining: number(response.header("anthropic-ratelimit-\(suffix)-remaining")),
+          resetSeconds: response.header("anthropic-ratelimit-\(suffix)-reset")
+            .flatMap(DateParsing.rfc3339).map { max(0, $0.seconds - now.seconds) }))
+    }
+    for resource in [RateLimitResource.requests, .tokens] {
+      add(
+        RateLimitReading(
+          resource: resource,
+          limit: number(response.header("x-ratelimit-limit-\(resource.rawValue)")),
+          remaining: number(response.header("x-ratelimit-remaining-\(resource.rawValue)")),
+          resetSeconds: response.header("x-ratelimit-reset-\(resource.rawValue)").flatMap(
+            GoDuration.seconds
+          )
+          .map { max(0, $0) }))
+    }
+    return readings
+  }
+
+  /// `retry-after-ms`, or `retry-after` as seconds or an HTTP-date (relative
+  /// to `now`), in seconds; nil when absent or unreadable.
+  static func retryAfter(_ response: HTTPResponse, now: Timestamp) -> Double? {
+    if let ms = number(response.header("retry-after-ms")), ms >= 0 { return ms / 1000 }
+    guard let text = response.header("retry-after") else { return nil }
+    if let seconds = number(text) { return seconds >= 0 ? seconds : nil }
+    return DateParsing.httpDate(text).map { max(0, $0.seconds - now.seconds) }
+  }
+
+  private static func number(_ text: String?) -> Double? {
+    guard let text, let value = Double(text.trimmingSpaces()), value.isFinite else { return nil }
+    return value
+  }
+}

@@ -1,0 +1,102 @@
+import AtalayaCore
+
+/// Turns one HTTP exchange into a ``ResultClass`` and a short message. Pure:
+/// the same response always gives the same outcome.
+///
+/// Transport failures map by kind (timeout, dns, connect, tls). A failure of
+/// kind `other` (empty reply, reset, partial body) counts as `stream_error` on
+/// a 2xx stream, as the status says when a 3xx–5xx status was received, as
+/// `server_error` when a connection was made (the server broke the exchange)
+/// and as `connect` when none was. A cancelled transfer counts as `timeout`
+/// (the scheduler discards outcomes of probes it cancelled itself).
+enum ProbeClassifier {
+  struct Verdict: Sendable, Equatable {
+    var result: ResultClass
+    var message: String?
+    var usage: TokenUsage?
+    /// Body offset of the first content (streams), for TTFT.
+    var firstContentOffset: Int?
+
+    init(
+      _ result: ResultClass, _ message: String? = nil, usage: TokenUsage? = nil,
+      firstContentOffset: Int? = nil
+    ) {
+      self.result = result
+      self.message = message
+      self.usage = usage
+      self.firstContentOffset = firstContentOffset
+    }
+  }
+
+  /// Classifies `response` to `check`, spoken in `dialect`. Messages are not
+  /// yet redacted.
+  static func classify(_ response: HTTPResponse, dialect: any ProviderDialect, check: CheckConfig)
+    -> Verdict
+  {
+    if let error = response.error {
+      switch error.kind {
+      case .timeout: return Verdict(.timeout, "timeout: \(error.message)")
+      case .dns: return Verdict(.dns, "dns: \(error.message)")
+      case .connect: return Verdict(.connect, "connect: \(error.message)")
+      case .tls: return Verdict(.tls, "tls: \(error.message)")
+      case .cancelled: return Verdict(.timeout, "cancelled: \(error.message)")
+      case .bodyTooLarge: return Verdict(.badResponse, error.message)
+      case .other:
+        if (200..<300).contains(response.status) {
+          if check.kind == .chat && check.stream {
+            return Verdict(.streamError, "stream interrupted: \(error.message)")
+          }
+          return Verdict(.serverError, "response interrupted: \(error.message)")
+        }
+        if response.status >= 300 { break }
+        if response.timings.connect > 0 {
+          return Verdict(.serverError, "server error: \(error.message)")
+        }
+        return Verdict(.connect, "connect: \(error.message)")
+      }
+    }
+    if response.bodyTruncated {
+      return Verdict(.badResponse, "response body exceeded the size limit")
+    }
+    let status = response.status
+    guard (200..<300).contains(status) else { return classifyFailure(response) }
+    switch check.kind {
+    case .models:
+      guard let json = JSONValue.parse(response.body), dialect.isModelList(json) else {
+        return Verdict(.badResponse, "HTTP \(status): response is not a model list")
+      }
+      return Verdict(.success)
+    case .chat:
+      let reading = dialect.readChat(response, check: check)
+      switch reading.verdict {
+      case .ok:
+        return Verdict(
+          .success, usage: reading.usage, firstContentOffset: reading.firstContentOffset)
+      case .badResponse(let message):
+        return Verdict(.badResponse, "HTTP \(status): \(message)", usage: reading.usage)
+      case .streamError(let message):
+        return Verdict(.streamError, "HTTP \(status): \(message)", usage: reading.usage)
+      }
+    }
+  }
+
+  /// Classifies a non-2xx status from the status and the provider's error body.
+  static func classifyFailure(_ response: HTTPResponse) -> Verdict {
+    let status = response.status
+    let error = ProviderErrorBody(body: response.body)
+    let message = error.message.map { "HTTP \(status): \($0)" } ?? "HTTP \(status)"
+    let result: ResultClass
+    switch status {
+    case 401, 403: result = .auth
+    case 402: result = .quotaExhausted
+    case 408: result = .timeout
+    case 429: result = error.isInsufficientQuota ? .quotaExhausted : .rateLimited
+    case 529: result = .overloaded
+    case 503 where error.isOverloaded: result = .overloaded
+    case 400..<500: result = .clientError
+    case 500..<600: result = .serverError
+    default: result = .badResponse
+    }
+    return Verdict(result, message)
+  }
+}

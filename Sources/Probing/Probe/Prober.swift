@@ -1,0 +1,68 @@
+import AtalayaCore
+
+/// Probes one check of one provider: builds the dialect's request, sends it,
+/// and classifies what came back into a ``ProbeOutcome``. Never throws and
+/// never traps, whatever the provider sends.
+public struct Prober: Sendable {
+  public let transport: any HTTPTransport
+  public let timeSource: any TimeSource
+  public let userAgent: String
+
+  /// `userAgent` is sent as the `User-Agent` header of every probe (unless
+  /// the provider's extra headers set one).
+  public init(transport: any HTTPTransport, timeSource: any TimeSource, userAgent: String) {
+    self.transport = transport
+    self.timeSource = timeSource
+    self.userAgent = userAgent
+  }
+
+  /// Runs one probe of `check` against `provider`.
+  public func probe(provider: ProviderConfig, check: CheckConfig) async -> ProbeOutcome {
+    let startedAt = timeSource.now()
+    let request = request(provider: provider, check: check)
+    let response = await transport.send(request)
+    return Self.outcome(
+      of: response, provider: provider, check: check, startedAt: startedAt,
+      receivedAt: timeSource.now())
+  }
+
+  /// The HTTP request a probe of `check` sends (the dialect's request shape,
+  /// the extra headers, the user agent).
+  public func request(provider: ProviderConfig, check: CheckConfig) -> HTTPRequest {
+    let dialect = provider.type.dialect
+    var request: HTTPRequest
+    switch check.kind {
+    case .chat: request = dialect.chatRequest(provider: provider, check: check)
+    case .models: request = dialect.modelsRequest(provider: provider, check: check)
+    }
+    if !request.headers.contains(where: { $0.name.lowercased() == "user-agent" }) {
+      request.headers.append(HTTPHeader(name: "User-Agent", value: userAgent))
+    }
+    return request
+  }
+
+  /// Classifies `response` into an outcome. Rate-limit resets and
+  /// `retry-after` dates are made relative to `receivedAt`; the message is
+  /// redacted of the provider's key and header values.
+  public static func outcome(
+    of response: HTTPResponse, provider: ProviderConfig, check: CheckConfig, startedAt: Timestamp,
+    receivedAt: Timestamp
+  ) -> ProbeOutcome {
+    let verdict = ProbeClassifier.classify(response, dialect: provider.type.dialect, check: check)
+    let redactor = ProbeRedactor(provider: provider)
+    let ttft =
+      verdict.result == .success
+      ? verdict.firstContentOffset.flatMap(response.arrivalTime(ofByteAt:)) : nil
+    return ProbeOutcome(
+      check: check.id(provider: provider.name),
+      result: verdict.result,
+      startedAt: startedAt,
+      httpStatus: response.status > 0 ? response.status : nil,
+      timings: response.timings,
+      ttft: ttft,
+      usage: verdict.usage,
+      rateLimits: RateLimitHeaders.readings(response, now: receivedAt),
+      retryAfter: RateLimitHeaders.retryAfter(response, now: receivedAt),
+      message: verdict.message.map(redactor.message))
+  }
+}

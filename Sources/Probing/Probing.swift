@@ -1,2 +1,0 @@
-// Probing module. See README.md for the architecture.
-import AtalayaCore

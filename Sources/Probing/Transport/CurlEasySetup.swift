@@ -1,0 +1,148 @@
+import AtalayaCore
+import CCurl
+
+/// Configures an easy handle for a transfer and reads its results (loop thread).
+enum CurlEasySetup {
+  /// Sets every option for `transfer` on `easy`; the first failing code wins.
+  static func configure(_ easy: UnsafeMutableRawPointer, for transfer: CurlTransfer) -> CURLcode {
+    let request = transfer.request
+    let userdata = Unmanaged.passUnretained(transfer).toOpaque()
+    var codes: [CURLcode] = []
+    func long(_ option: CURLoption, _ value: Int) {
+      codes.append(atalaya_easy_setopt_long(easy, option, value))
+    }
+    func string(_ option: CURLoption, _ value: String) {
+      codes.append(value.withCString { atalaya_easy_setopt_string(easy, option, $0) })
+    }
+
+    string(CURLOPT_URL, request.url)
+    string(CURLOPT_PROTOCOLS_STR, "http,https")
+    long(CURLOPT_NOSIGNAL, 1)
+    long(CURLOPT_TIMEOUT_MS, milliseconds(request.timeout))
+    long(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(request.connectTimeout ?? request.timeout))
+    long(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+    string(CURLOPT_ACCEPT_ENCODING, "")
+    string(CURLOPT_USERAGENT, transfer.userAgent)
+    codes.append(atalaya_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer))
+    transfer.errorBuffer[0] = 0
+    codes.append(atalaya_easy_setopt_write_callback(easy, curlWriteCallback))
+    codes.append(atalaya_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, userdata))
+    codes.append(atalaya_easy_setopt_header_callback(easy, curlHeaderCallback))
+    codes.append(atalaya_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, userdata))
+
+    switch request.method.uppercased() {
+    case "GET" where request.body == nil:
+      long(CURLOPT_HTTPGET, 1)
+    case "HEAD":
+      long(CURLOPT_NOBODY, 1)
+    case "POST":
+      long(CURLOPT_POST, 1)
+      setBody(request.body ?? [], easy: easy, codes: &codes)
+    default:
+      string(CURLOPT_CUSTOMREQUEST, request.method)
+      if let body = request.body { setBody(body, easy: easy, codes: &codes) }
+    }
+
+    // "Expect:" stops libcurl from waiting for 100-continue on larger bodies.
+    var list: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "Expect:")
+    for header in request.headers {
+      // Header values never contain line breaks (no header injection).
+      let value = header.value.filter { $0 != "\r" && $0 != "\n" }
+      let name = header.name.filter { $0 != "\r" && $0 != "\n" && $0 != ":" }
+      list = curl_slist_append(list, value.isEmpty ? "\(name);" : "\(name): \(value)")
+    }
+    if let old = transfer.headerList { curl_slist_free_all(old) }
+    transfer.headerList = list
+    codes.append(atalaya_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list))
+
+    return codes.first { $0 != CURLE_OK } ?? CURLE_OK
+  }
+
+  private static func setBody(
+    _ body: [UInt8], easy: UnsafeMutableRawPointer, codes: inout [CURLcode]
+  ) {
+    codes.append(
+      atalaya_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
+    codes.append(
+      body.withUnsafeBytes { raw in
+        // COPYPOSTFIELDS copies; an empty body still needs a valid pointer.
+        let empty: [CChar] = [0]
+        return raw.baseAddress.map {
+          atalaya_easy_setopt_pointer(
+            easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0))
+        }
+          ?? empty.withUnsafeBufferPointer {
+            atalaya_easy_setopt_pointer(
+              easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress!))
+          }
+      })
+  }
+
+  private static func milliseconds(_ duration: Duration) -> Int {
+    let ms = duration.seconds * 1000
+    guard ms.isFinite else { return 0 }
+    return max(1, Int(min(ms.rounded(.up), Double(Int32.max))))
+  }
+
+  /// The finished transfer's response; `code` is libcurl's result.
+  static func response(of transfer: CurlTransfer, easy: UnsafeMutableRawPointer, code: CURLcode)
+    -> HTTPResponse
+  {
+    var response = transfer.partialResponse(error: nil)
+    if response.status == 0 {
+      var status = 0
+      _ = atalaya_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+      response.status = status
+    }
+    response.timings = PhaseTimings(
+      dns: seconds(easy, CURLINFO_NAMELOOKUP_TIME_T),
+      connect: seconds(easy, CURLINFO_CONNECT_TIME_T),
+      tls: seconds(easy, CURLINFO_APPCONNECT_TIME_T),
+      firstByte: seconds(easy, CURLINFO_STARTTRANSFER_TIME_T),
+      total: seconds(easy, CURLINFO_TOTAL_TIME_T))
+    var version = 0
+    _ = atalaya_easy_getinfo_long(easy, CURLINFO_HTTP_VERSION, &version)
+    switch version {
+    case CURL_HTTP_VERSION_1_0: response.httpVersion = "1.0"
+    case CURL_HTTP_VERSION_1_1: response.httpVersion = "1.1"
+    case CURL_HTTP_VERSION_2_0: response.httpVersion = "2"
+    case CURL_HTTP_VERSION_3: response.httpVersion = "3"
+    default: response.httpVersion = ""
+    }
+    guard code != CURLE_OK else { return response }
+    if code == CURLE_WRITE_ERROR, transfer.bodyTruncated {
+      response.error = TransportError(
+        kind: .bodyTooLarge, code: Int32(code.rawValue),
+        message: "response body exceeded \(transfer.request.maxBodyBytes) bytes")
+      return response
+    }
+    var message = String(cString: transfer.errorBuffer)
+    if message.isEmpty { message = String(cString: curl_easy_strerror(code)) }
+    response.error = TransportError(
+      kind: .from(curlCode: code), code: Int32(code.rawValue), message: message)
+    return response
+  }
+
+  private static func seconds(_ easy: UnsafeMutableRawPointer, _ info: CURLINFO) -> Double {
+    var micros: curl_off_t = 0
+    guard atalaya_easy_getinfo_off_t(easy, info, &micros) == CURLE_OK else { return 0 }
+    return Double(micros) / 1e6
+  }
+}
+
+/// libcurl's body callback: hands the bytes to the transfer (userdata).
+private let curlWriteCallback: atalaya_write_callback = { data, size, count, userdata in
+  let total = size &* count
+  guard let data, let userdata, total > 0 else { return total }
+  let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+  return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
+}
+
+/// libcurl's header callback: one raw header line per call.
+private let curlHeaderCallback: atalaya_write_callback = { data, size, count, userdata in
+  let total = size &* count
+  guard let data, let userdata, total > 0 else { return total }
+  let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+  transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: total))
+  return total
+}
