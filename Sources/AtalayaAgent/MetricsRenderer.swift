@@ -10,10 +10,7 @@ struct MetricsRenderer: Sendable {
 
     init(version: String = AtalayaVersion.current) { self.version = version }
 
-    private static let phases: [(String, KeyPath<PhaseTimings, Double>)] = [
-        ("dns", \.dns), ("connect", \.connect), ("tls", \.tls), ("first_byte", \.firstByte), ("total", \.total),
-    ]
-    private static let quantiles: [(String, Double)] = [("0.5", 0.5), ("0.9", 0.9), ("0.95", 0.95), ("0.99", 0.99)]
+    private static let quantiles: [Double] = [0.5, 0.9, 0.95, 0.99]
 
     mutating func render(_ view: FleetView, reload: ReloadState) -> [UInt8] {
         writer.reset()
@@ -37,8 +34,9 @@ struct MetricsRenderer: Sendable {
         writer.family(Catalogue.probePhaseSeconds)
         for c in checks {
             guard let t = c.health.lastOutcome?.timings else { continue }
-            for (phase, path) in Self.phases {
-                writer.sample(Catalogue.probePhaseSeconds, c.id.provider, c.id.model, phase, value: t[keyPath: path])
+            let values = [t.dns, t.connect, t.tls, t.firstByte, t.total]
+            for (phase, value) in zip(Catalogue.phases, values) {
+                writer.sample(Catalogue.probePhaseSeconds, c.id.provider, c.id.model, phase, value: value)
             }
         }
 
@@ -69,7 +67,7 @@ struct MetricsRenderer: Sendable {
 
         writer.family(Catalogue.windowLatencySeconds)
         for c in checks {
-            for (label, q) in Self.quantiles {
+            for (label, q) in zip(Catalogue.windowQuantiles, Self.quantiles) {
                 guard let v = c.stats.quantile(q) else { continue }
                 writer.sample(Catalogue.windowLatencySeconds, c.id.provider, c.id.model, label, value: v)
             }

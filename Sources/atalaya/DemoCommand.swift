@@ -2,7 +2,6 @@ import ArgumentParser
 import AtalayaAgent
 import AtalayaCore
 import Logging
-import Probing
 import Simulator
 
 /// `atalaya demo`: simulated providers on loopback and the agent watching them.
@@ -34,17 +33,15 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         let console = DemoConsole()
-        let loop = try CurlMultiLoop()
-        defer { loop.shutdown() }
-        let prober = Prober(
-            transport: CurlTransport(loop: loop), timeSource: SystemTimeSource(),
-            userAgent: "atalaya/\(AtalayaVersion.current)")
+        let probing = ProbingStack()
+        defer { probing.shutdown() }
+        let prober = probing.prober
         let agent = Agent(
             config: config, loadConfig: { () throws(ConfigErrors) in config }, prober: prober, logger: logger,
             observer: { outcome, _ in console.record(outcome) })
 
         var runner = AgentRunner(agent: agent, logger: logger, environment: env)
-        runner.onListening = { boundPort in
+        runner.onListening = { (boundPort: Int) in
             print(
                 """
                 Atalaya demo: five simulated providers on 127.0.0.1:\(simulatorPort), probed every \

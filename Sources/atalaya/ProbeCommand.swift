@@ -2,7 +2,6 @@ import ArgumentParser
 import AtalayaAgent
 import AtalayaCore
 import Logging
-import Probing
 
 /// `atalaya probe`: run every (selected) check once and print a table.
 struct ProbeCommand: AsyncParsableCommand {
@@ -27,11 +26,9 @@ struct ProbeCommand: AsyncParsableCommand {
             printError("no checks to run" + (provider.map { ": no provider named \($0)" } ?? ""))
             throw ExitCode(1)
         }
-        let loop = try CurlMultiLoop()
-        defer { loop.shutdown() }
-        let prober = Prober(
-            transport: CurlTransport(loop: loop), timeSource: SystemTimeSource(),
-            userAgent: "atalaya/\(AtalayaVersion.current)")
+        let probing = ProbingStack()
+        defer { probing.shutdown() }
+        let prober = probing.prober
         let outcomes = await withTaskGroup(of: (Int, ProbeOutcome).self) { group in
             for (i, pc) in selected.enumerated() {
                 group.addTask { (i, await prober.probe(provider: pc.provider, check: pc.check)) }

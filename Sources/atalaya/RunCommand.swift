@@ -2,7 +2,6 @@ import ArgumentParser
 import AtalayaAgent
 import AtalayaCore
 import Logging
-import Probing
 
 /// `atalaya run`: the long-running agent.
 struct RunCommand: AsyncParsableCommand {
@@ -25,11 +24,9 @@ struct RunCommand: AsyncParsableCommand {
             logger.critical("invalid configuration\n\(error.description)")
             throw ExitCode(1)
         }
-        let loop = try CurlMultiLoop()
-        defer { loop.shutdown() }
-        let prober = Prober(
-            transport: CurlTransport(loop: loop), timeSource: SystemTimeSource(),
-            userAgent: "atalaya/\(AtalayaVersion.current)")
+        let probing = ProbingStack()
+        defer { probing.shutdown() }
+        let prober = probing.prober
         let agent = Agent(
             config: config,
             loadConfig: { () throws(ConfigErrors) in

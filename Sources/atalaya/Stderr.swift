@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+/// Writes raw bytes to file descriptor 2.
 func fwriteStderr(_ buf: UnsafeBufferPointer<UInt8>) -> Int {
     guard let base = buf.baseAddress else { return 0 }
-    return fwrite(base, 1, buf.count, stderr)
+    return write(2, base, buf.count)
 }

@@ -1,5 +1,6 @@
 import AtalayaCore
 import AtalayaTestSupport
+import AtalayaAgent
 import Probing
 import Simulator
 import Testing
@@ -8,15 +9,14 @@ import Testing
 /// HTTP against the simulated providers.
 @Suite("Result classes end to end")
 struct ResultClassEndToEndTests {
-    static let loop = try! CurlMultiLoop()
+    static let probing = ProbingStack()
 
     private func probe(
         _ provider: SimulatedProvider, stream: Bool = false, timeout: Duration = .seconds(3),
         baseURL: ((ProviderSimulator, Int) -> String)? = nil
     ) async throws -> ProbeOutcome {
         try await withSimulator([provider]) { simulator, port in
-            let prober = Prober(
-                transport: CurlTransport(loop: Self.loop), timeSource: SystemTimeSource(), userAgent: "atalaya-test")
+            let prober = Self.probing.prober
             let config = ProviderConfig(
                 name: provider.name, type: provider.type,
                 baseURL: baseURL?(simulator, port) ?? simulator.baseURL(for: provider.name, type: provider.type),
