@@ -33,7 +33,7 @@ struct TestConfig {
                     api_key: ${TEST_API_KEY}
                     checks:
                       - model: sim-model
-                        slow: 2s
+                        slow: \(timeout)
 
                 """
         }

@@ -104,6 +104,9 @@ struct AnthropicDialect: ProviderDialect {
       return ChatReading(
         .streamError("stream ended without content or message_stop"), usage: reading.usage)
     }
+    if !stopped {
+      return ChatReading(.streamError("stream cut off before message_stop"), usage: reading.usage)
+    }
     return reading
   }
 

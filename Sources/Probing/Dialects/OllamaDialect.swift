@@ -70,6 +70,9 @@ struct OllamaDialect: ProviderDialect {
     if reading.firstContentOffset == nil && !done {
       return ChatReading(.streamError("stream ended without content or done"), usage: reading.usage)
     }
+    if !done {
+      return ChatReading(.streamError("stream cut off before done"), usage: reading.usage)
+    }
     return reading
   }
 

@@ -76,6 +76,7 @@ struct OpenAIDialect: ProviderDialect {
   private func readStream(_ body: [UInt8]) -> ChatReading {
     var reading = ChatReading(.ok)
     var done = false
+    var finished = false
     for event in ServerSentEvents.parse(body) {
       let data = event.data.trimmingSpaces()
       if data == "[DONE]" {
@@ -90,9 +91,12 @@ struct OpenAIDialect: ProviderDialect {
         return ChatReading(.streamError("error in stream: \(error)"), usage: reading.usage)
       }
       for choice in json["choices"]?.arrayValue ?? [] {
-        if choice["finish_reason"]?.stringValue == "error" {
-          return ChatReading(
-            .streamError("stream finished with reason error"), usage: reading.usage)
+        if let reason = choice["finish_reason"]?.stringValue {
+          if reason == "error" {
+            return ChatReading(
+              .streamError("stream finished with reason error"), usage: reading.usage)
+          }
+          finished = true
         }
         if reading.firstContentOffset == nil,
           let content = choice["delta"]?["content"]?.stringValue, !content.isEmpty
@@ -105,6 +109,10 @@ struct OpenAIDialect: ProviderDialect {
     if reading.firstContentOffset == nil && !done {
       return ChatReading(
         .streamError("stream ended without content or [DONE]"), usage: reading.usage)
+    }
+    if !done && !finished {
+      return ChatReading(
+        .streamError("stream cut off: no finish_reason and no [DONE]"), usage: reading.usage)
     }
     return reading
   }
