@@ -184,7 +184,7 @@ public final class Agent: AgentEndpoints, Sendable {
     public func renderStatus() -> [UInt8] {
         let now = timeSource.now()
         let view = state.withLock { $0.fleet.view(at: now) }
-        return StatusReport(view: view, startedAt: startedAt, window: view.window).jsonBytes()
+        return StatusReport(view: view, startedAt: startedAt).jsonBytes()
     }
 
     /// Saves windows and circuits to `file`.

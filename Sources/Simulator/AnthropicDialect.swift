@@ -47,7 +47,7 @@ struct AnthropicDialect: Dialect {
   func models(plan: Plan) -> Response {
     let ids = ["claude-sim-4", "claude-sim-haiku"]
     let data = ids.map { id in
-      JSONValue.object([
+      JSONBuilder.object([
         ("type", "model"), ("id", .string(id)), ("display_name", .string(id)),
         ("created_at", "2025-01-01T00:00:00Z"),
       ])
@@ -124,8 +124,8 @@ struct AnthropicDialect: Dialect {
     c.completionTokens > 0 ? "end_turn" : "max_tokens"
   }
 
-  private func message(_ c: ChatContext, streaming: Bool = false) -> JSONValue {
-    let content: [JSONValue] =
+  private func message(_ c: ChatContext, streaming: Bool = false) -> JSONBuilder {
+    let content: [JSONBuilder] =
       streaming ? [] : [.object([("type", "text"), ("text", .string(c.content))])]
     return .object([
       ("id", .string(id(c))),
@@ -164,7 +164,7 @@ struct AnthropicDialect: Dialect {
       ]))
   }
 
-  private func envelope(_ type: String, _ message: String) -> JSONValue {
+  private func envelope(_ type: String, _ message: String) -> JSONBuilder {
     .object([
       ("type", "error"),
       ("error", .object([("type", .string(type)), ("message", .string(message))])),

@@ -28,7 +28,7 @@ struct OllamaDialect: Dialect {
 
   func models(plan: Plan) -> Response {
     let models = ["llama3.2:1b", "qwen2.5:0.5b"].map { name in
-      JSONValue.object([
+      JSONBuilder.object([
         ("name", .string(name)), ("model", .string(name)), ("modified_at", "2025-01-01T00:00:00Z"),
         ("size", 1_321_098_329),
         ("digest", "baf6a787fdffd633537aa2eb51cfd54cb93ff08e28040095462bb63daf552878"),
@@ -83,16 +83,16 @@ struct OllamaDialect: Dialect {
 
   private func doneReason(_ c: ChatContext) -> String { c.completionTokens > 0 ? "stop" : "length" }
 
-  private func line(_ value: JSONValue) -> String { value.rendered + "\n" }
+  private func line(_ value: JSONBuilder) -> String { value.rendered + "\n" }
 
-  private func partial(_ c: ChatContext, content: String) -> JSONValue {
+  private func partial(_ c: ChatContext, content: String) -> JSONBuilder {
     .object([
       ("model", .string(c.model)), ("created_at", .string(TimeFormatting.rfc3339(c.plan.now))),
       ("message", .object([("role", "assistant"), ("content", .string(content))])), ("done", false),
     ])
   }
 
-  private func final(_ c: ChatContext, content: String, reason: String) -> JSONValue {
+  private func final(_ c: ChatContext, content: String, reason: String) -> JSONBuilder {
     let nanos = Int(c.plan.latency.seconds * 1e9)
     return .object([
       ("model", .string(c.model)),
@@ -109,5 +109,5 @@ struct OllamaDialect: Dialect {
     ])
   }
 
-  private func envelope(_ message: String) -> JSONValue { .object([("error", .string(message))]) }
+  private func envelope(_ message: String) -> JSONBuilder { .object([("error", .string(message))]) }
 }

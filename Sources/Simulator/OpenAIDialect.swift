@@ -45,7 +45,7 @@ struct OpenAIDialect: Dialect {
   func models(plan: Plan) -> Response {
     let ids = ["sim-model", "sim-model-mini"]
     let data = ids.map { id in
-      JSONValue.object([
+      JSONBuilder.object([
         ("id", .string(id)), ("object", "model"), ("created", 1_700_000_000),
         ("owned_by", "atalaya-simulator"),
       ])
@@ -57,7 +57,7 @@ struct OpenAIDialect: Dialect {
 
   /// OpenRouter's `GET /key`: credits used so far against a limit of 100 USD.
   func key(used: Double) -> Response {
-    let data = JSONValue.object([
+    let data = JSONBuilder.object([
       ("label", "sk-or-v1-sim...demo"),
       ("usage", .double(used)),
       ("limit", 100),
@@ -139,7 +139,7 @@ struct OpenAIDialect: Dialect {
 
   private func id(_ c: ChatContext) -> String { "chatcmpl-sim\(c.providerName)\(c.plan.sequence)" }
 
-  private func completion(_ c: ChatContext) -> JSONValue {
+  private func completion(_ c: ChatContext) -> JSONBuilder {
     .object([
       ("id", .string(id(c))),
       ("object", "chat.completion"),
@@ -164,7 +164,7 @@ struct OpenAIDialect: Dialect {
     ])
   }
 
-  private func usage(_ c: ChatContext) -> JSONValue {
+  private func usage(_ c: ChatContext) -> JSONBuilder {
     .object([
       ("prompt_tokens", .int(c.promptTokens)),
       ("completion_tokens", .int(c.completionTokens)),
@@ -173,8 +173,8 @@ struct OpenAIDialect: Dialect {
     ])
   }
 
-  private func chunk(_ c: ChatContext, delta: [(String, JSONValue)], finishReason: String? = nil)
-    -> JSONValue
+  private func chunk(_ c: ChatContext, delta: [(String, JSONBuilder)], finishReason: String? = nil)
+    -> JSONBuilder
   {
     .object([
       ("id", .string(id(c))),
@@ -193,7 +193,7 @@ struct OpenAIDialect: Dialect {
     ])
   }
 
-  private func usageChunk(_ c: ChatContext) -> JSONValue {
+  private func usageChunk(_ c: ChatContext) -> JSONBuilder {
     .object([
       ("id", .string(id(c))),
       ("object", "chat.completion.chunk"),
@@ -204,7 +204,7 @@ struct OpenAIDialect: Dialect {
     ])
   }
 
-  private func envelope(_ message: String, type: String, code: String?) -> JSONValue {
+  private func envelope(_ message: String, type: String, code: String?) -> JSONBuilder {
     .object([
       (
         "error",

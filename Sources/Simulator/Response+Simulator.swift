@@ -9,7 +9,7 @@ struct StreamPart: Sendable {
 
 extension Response {
   /// A JSON response with `body`.
-  static func json(_ status: HTTPResponse.Status, _ body: JSONValue, headers: HTTPFields = [:])
+  static func json(_ status: HTTPResponse.Status, _ body: JSONBuilder, headers: HTTPFields = [:])
     -> Response
   {
     text(status, body.rendered, contentType: "application/json", headers: headers)
@@ -62,9 +62,9 @@ extension HTTPResponse.Status {
 /// Server-sent-event framing.
 enum SSE {
   /// `data: <json>\n\n`
-  static func data(_ value: JSONValue) -> String { "data: \(value.rendered)\n\n" }
+  static func data(_ value: JSONBuilder) -> String { "data: \(value.rendered)\n\n" }
   /// `event: <name>\ndata: <json>\n\n`
-  static func event(_ name: String, _ value: JSONValue) -> String {
+  static func event(_ name: String, _ value: JSONBuilder) -> String {
     "event: \(name)\ndata: \(value.rendered)\n\n"
   }
 }

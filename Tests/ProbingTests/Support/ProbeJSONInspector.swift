@@ -1,3 +1,4 @@
+import AtalayaCore
 @testable import Probing
 
 /// Test-side view of a JSON request body: its top-level keys, each with the

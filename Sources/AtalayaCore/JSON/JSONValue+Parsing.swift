@@ -2,7 +2,7 @@ extension JSONValue {
   /// Parses a complete JSON document (surrounding whitespace allowed).
   /// Returns nil for anything that is not valid JSON; never traps, and nests
   /// at most ``maxDepth`` levels.
-  static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? {
+  public static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? {
     let array = Array(bytes)
     return array.withUnsafeBufferPointer { buffer in
       var parser = JSONParser(bytes: buffer)
@@ -12,7 +12,7 @@ extension JSONValue {
     }
   }
 
-  static func parse(_ text: String) -> JSONValue? { parse(Array(text.utf8)) }
+  public static func parse(_ text: String) -> JSONValue? { parse(Array(text.utf8)) }
 
   /// Deepest nesting accepted by ``parse(_:)``.
   static let maxDepth = 64

@@ -1,15 +1,26 @@
 extension JSONValue {
   /// Compact JSON text.
-  var encoded: String {
+  public var encoded: String {
     var out = ""
-    encode(into: &out)
+    encode(into: &out, indent: nil)
     return out
   }
 
-  /// Compact JSON as UTF-8 bytes.
-  var encodedBytes: [UInt8] { Array(encoded.utf8) }
+  /// JSON text indented by two spaces per level (members keep their order).
+  public var prettyEncoded: String {
+    var out = ""
+    encode(into: &out, indent: 0)
+    return out + "\n"
+  }
 
-  private func encode(into out: inout String) {
+  /// Compact JSON as UTF-8 bytes.
+  public var encodedBytes: [UInt8] { Array(encoded.utf8) }
+
+  private func encode(into out: inout String, indent: Int?) {
+    func newline(_ level: Int) {
+      out += "\n"
+      out += String(repeating: "  ", count: level)
+    }
     switch self {
     case .null: out += "null"
     case .bool(let b): out += b ? "true" : "false"
@@ -26,17 +37,21 @@ extension JSONValue {
       out += "["
       for (i, item) in items.enumerated() {
         if i > 0 { out += "," }
-        item.encode(into: &out)
+        if let indent { newline(indent + 1) }
+        item.encode(into: &out, indent: indent.map { $0 + 1 })
       }
+      if let indent, !items.isEmpty { newline(indent) }
       out += "]"
     case .object(let members):
       out += "{"
       for (i, member) in members.enumerated() {
         if i > 0 { out += "," }
+        if let indent { newline(indent + 1) }
         JSONValue.encodeString(member.key, into: &out)
-        out += ":"
-        member.value.encode(into: &out)
+        out += indent == nil ? ":" : ": "
+        member.value.encode(into: &out, indent: indent.map { $0 + 1 })
       }
+      if let indent, !members.isEmpty { newline(indent) }
       out += "}"
     }
   }

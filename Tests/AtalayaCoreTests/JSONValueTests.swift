@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Probing
+@testable import AtalayaCore
 
 @Suite struct JSONValueTests {
   @Test func parsesEveryKindOfValue() {
