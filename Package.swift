@@ -2,109 +2,119 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
-    name: "atalaya",
-    platforms: [.macOS(.v15)],
-    products: [
-        .executable(name: "atalaya", targets: ["atalaya"])
-    ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-    ],
-    targets: [
-        // C interop
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+  name: "atalaya",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "atalaya", targets: ["atalaya"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+  ],
+  targets: [
+    // C interop
+    .systemLibrary(
+      name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(
+      name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
-        // Pure domain: config, durations, result classes, windows, breaker, status.
-        .target(
-            name: "AtalayaCore",
-            dependencies: [.product(name: "Yams", package: "Yams")],
-            swiftSettings: strict
-        ),
-        // libcurl multi loop, HTTP transport, provider dialects, scheduler.
-        .target(
-            name: "Probing",
-            dependencies: [
-                "AtalayaCore", "CCurl",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Atomics", package: "swift-atomics"),
-            ],
-            swiftSettings: strict
-        ),
-        // Metric catalogue and Prometheus text rendering.
-        .target(name: "Exposition", dependencies: ["AtalayaCore"], swiftSettings: strict),
-        // sd_notify, watchdog.
-        .target(
-            name: "Systemd",
-            dependencies: [
-                "CSystemd",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: strict
-        ),
-        // Simulated OpenAI-compatible providers for `atalaya demo` and the tests.
-        .target(
-            name: "Simulator",
-            dependencies: [
-                "AtalayaCore",
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ],
-            swiftSettings: strict
-        ),
-        // The running agent: health store, reload, persistence, wiring of services.
-        .target(
-            name: "AtalayaAgent",
-            dependencies: [
-                "AtalayaCore", "Probing", "Exposition", "Systemd", "Server",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ],
-            swiftSettings: strict
-        ),
-        // HTTP routes: /metrics, /api/v1/status, /-/healthy, /-/ready, /-/reload.
-        .target(
-            name: "Server",
-            dependencies: [
-                "AtalayaCore", "Exposition",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strict
-        ),
-        .executableTarget(
-            name: "atalaya",
-            dependencies: [
-                "AtalayaCore", "AtalayaAgent", "Probing", "Simulator",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strict
-        ),
-        // Helpers shared by the test targets.
-        .target(name: "AtalayaTestSupport", dependencies: ["AtalayaCore"], path: "Tests/AtalayaTestSupport", swiftSettings: strict),
+    // Pure domain: config, durations, result classes, windows, breaker, status.
+    .target(
+      name: "AtalayaCore",
+      dependencies: [.product(name: "Yams", package: "Yams")],
+      swiftSettings: strict
+    ),
+    // libcurl multi loop, HTTP transport, provider dialects, scheduler.
+    .target(
+      name: "Probing",
+      dependencies: [
+        "AtalayaCore", "CCurl",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Atomics", package: "swift-atomics"),
+      ],
+      swiftSettings: strict
+    ),
+    // Metric catalogue and Prometheus text rendering.
+    .target(name: "Exposition", dependencies: ["AtalayaCore"], swiftSettings: strict),
+    // sd_notify, watchdog.
+    .target(
+      name: "Systemd",
+      dependencies: [
+        "CSystemd",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strict
+    ),
+    // Simulated OpenAI-compatible providers for `atalaya demo` and the tests.
+    .target(
+      name: "Simulator",
+      dependencies: [
+        "AtalayaCore",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ],
+      swiftSettings: strict
+    ),
+    // The running agent: health store, reload, persistence, wiring of services.
+    .target(
+      name: "AtalayaAgent",
+      dependencies: [
+        "AtalayaCore", "Probing", "Exposition", "Systemd", "Server",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strict
+    ),
+    // HTTP routes: /metrics, /api/v1/status, /-/healthy, /-/ready, /-/reload.
+    .target(
+      name: "Server",
+      dependencies: [
+        "AtalayaCore", "Exposition",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "atalaya",
+      dependencies: [
+        "AtalayaCore", "AtalayaAgent", "Probing", "Simulator",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict
+    ),
+    // Helpers shared by the test targets.
+    .target(
+      name: "AtalayaTestSupport", dependencies: ["AtalayaCore"], path: "Tests/AtalayaTestSupport",
+      swiftSettings: strict),
 
-        .testTarget(name: "AtalayaCoreTests", dependencies: ["AtalayaCore", "AtalayaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "ProbingTests", dependencies: ["Probing", "AtalayaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "ExpositionTests", dependencies: ["Exposition", "AtalayaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SystemdTests", dependencies: ["Systemd", "AtalayaTestSupport"], swiftSettings: strict),
-        .testTarget(
-            name: "AtalayaAgentTests",
-            dependencies: ["AtalayaAgent", "Simulator", "Probing", "AtalayaTestSupport"],
-            swiftSettings: strict
-        ),
-    ]
+    .testTarget(
+      name: "AtalayaCoreTests", dependencies: ["AtalayaCore", "AtalayaTestSupport"],
+      swiftSettings: strict),
+    .testTarget(
+      name: "ProbingTests", dependencies: ["Probing", "AtalayaTestSupport"], swiftSettings: strict),
+    .testTarget(
+      name: "ExpositionTests", dependencies: ["Exposition", "AtalayaTestSupport"],
+      swiftSettings: strict),
+    .testTarget(
+      name: "SystemdTests", dependencies: ["Systemd", "AtalayaTestSupport"], swiftSettings: strict),
+    .testTarget(
+      name: "AtalayaAgentTests",
+      dependencies: ["AtalayaAgent", "Simulator", "Probing", "AtalayaTestSupport"],
+      swiftSettings: strict
+    ),
+  ]
 )

@@ -1,4 +1,4 @@
 /// The agent's version, reported by `atalaya --version` and atalaya_build_info.
 public enum AtalayaVersion {
-    public static let current = "0.1.0"
+  public static let current = "0.1.0"
 }

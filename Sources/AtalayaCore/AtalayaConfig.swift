@@ -1,166 +1,170 @@
 /// The whole agent configuration, parsed and validated. Every duration and
 /// override is resolved: consumers never look up defaults themselves.
 public struct AtalayaConfig: Sendable, Equatable {
-    /// Where the HTTP server listens (`host:port`).
-    public var listen: ListenAddress
-    /// Where state is saved; nil keeps state in memory only.
-    public var stateDir: String?
-    /// Rolling window for ratios and quantiles.
-    public var window: Duration
-    public var defaults: CheckDefaults
-    public var providers: [ProviderConfig]
-    public var circuitBreaker: CircuitBreakerConfig
+  /// Where the HTTP server listens (`host:port`).
+  public var listen: ListenAddress
+  /// Where state is saved; nil keeps state in memory only.
+  public var stateDir: String?
+  /// Rolling window for ratios and quantiles.
+  public var window: Duration
+  public var defaults: CheckDefaults
+  public var providers: [ProviderConfig]
+  public var circuitBreaker: CircuitBreakerConfig
 
-    public init(
-        listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9478),
-        stateDir: String? = nil,
-        window: Duration = .seconds(600),
-        defaults: CheckDefaults = CheckDefaults(),
-        providers: [ProviderConfig] = [],
-        circuitBreaker: CircuitBreakerConfig = CircuitBreakerConfig()
-    ) {
-        self.listen = listen
-        self.stateDir = stateDir
-        self.window = window
-        self.defaults = defaults
-        self.providers = providers
-        self.circuitBreaker = circuitBreaker
-    }
+  public init(
+    listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9478),
+    stateDir: String? = nil,
+    window: Duration = .seconds(600),
+    defaults: CheckDefaults = CheckDefaults(),
+    providers: [ProviderConfig] = [],
+    circuitBreaker: CircuitBreakerConfig = CircuitBreakerConfig()
+  ) {
+    self.listen = listen
+    self.stateDir = stateDir
+    self.window = window
+    self.defaults = defaults
+    self.providers = providers
+    self.circuitBreaker = circuitBreaker
+  }
 
-    /// Every check of every provider, in config order.
-    public var allChecks: [(provider: ProviderConfig, check: CheckConfig)] {
-        providers.flatMap { p in p.checks.map { (p, $0) } }
-    }
+  /// Every check of every provider, in config order.
+  public var allChecks: [(provider: ProviderConfig, check: CheckConfig)] {
+    providers.flatMap { p in p.checks.map { (p, $0) } }
+  }
 }
 
 /// A `host:port` listen address.
 public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+  public var host: String
+  public var port: Int
 
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
+  public init(host: String, port: Int) {
+    self.host = host
+    self.port = port
+  }
 
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+  public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
 /// Interval and timeout used where a provider or check sets none.
 public struct CheckDefaults: Sendable, Equatable {
-    public var interval: Duration
-    public var timeout: Duration
+  public var interval: Duration
+  public var timeout: Duration
 
-    public init(interval: Duration = .seconds(30), timeout: Duration = .seconds(15)) {
-        self.interval = interval
-        self.timeout = timeout
-    }
+  public init(interval: Duration = .seconds(30), timeout: Duration = .seconds(15)) {
+    self.interval = interval
+    self.timeout = timeout
+  }
 }
 
 /// Circuit-breaker settings, shared by every check.
 public struct CircuitBreakerConfig: Sendable, Equatable, Codable {
-    /// Consecutive failures that open the circuit.
-    public var failureThreshold: Int
-    /// Time the circuit stays open before it lets a probe through (half-open).
-    public var resetTimeout: Duration
-    /// Consecutive successes in half-open that close the circuit.
-    public var successThreshold: Int
+  /// Consecutive failures that open the circuit.
+  public var failureThreshold: Int
+  /// Time the circuit stays open before it lets a probe through (half-open).
+  public var resetTimeout: Duration
+  /// Consecutive successes in half-open that close the circuit.
+  public var successThreshold: Int
 
-    public init(failureThreshold: Int = 5, resetTimeout: Duration = .seconds(60), successThreshold: Int = 2) {
-        self.failureThreshold = failureThreshold
-        self.resetTimeout = resetTimeout
-        self.successThreshold = successThreshold
-    }
+  public init(
+    failureThreshold: Int = 5, resetTimeout: Duration = .seconds(60), successThreshold: Int = 2
+  ) {
+    self.failureThreshold = failureThreshold
+    self.resetTimeout = resetTimeout
+    self.successThreshold = successThreshold
+  }
 }
 
 /// The API dialect a provider speaks.
 public enum ProviderType: String, CaseIterable, Sendable, Equatable {
-    case openai
-    case openrouter
-    case anthropic
-    case ollama
+  case openai
+  case openrouter
+  case anthropic
+  case ollama
 }
 
 /// One provider: where it is, how to authenticate, what to check.
 public struct ProviderConfig: Sendable, Equatable {
-    /// `[a-z0-9_-]+`, unique; the `provider` label.
-    public var name: String
-    public var type: ProviderType
-    /// Base URL without a trailing slash, e.g. `https://api.openai.com/v1`.
-    public var baseURL: String
-    /// The API key, if any (none for Ollama).
-    public var apiKey: Secret?
-    /// Extra request headers, in config order. Values are treated as secrets.
-    public var headers: [HeaderField]
-    /// Resolved probe interval (check default for this provider).
-    public var interval: Duration
-    /// Resolved probe timeout.
-    public var timeout: Duration
-    /// Whether a `rate_limited` result counts against health (default false).
-    public var countRateLimited: Bool
-    public var checks: [CheckConfig]
+  /// `[a-z0-9_-]+`, unique; the `provider` label.
+  public var name: String
+  public var type: ProviderType
+  /// Base URL without a trailing slash, e.g. `https://api.openai.com/v1`.
+  public var baseURL: String
+  /// The API key, if any (none for Ollama).
+  public var apiKey: Secret?
+  /// Extra request headers, in config order. Values are treated as secrets.
+  public var headers: [HeaderField]
+  /// Resolved probe interval (check default for this provider).
+  public var interval: Duration
+  /// Resolved probe timeout.
+  public var timeout: Duration
+  /// Whether a `rate_limited` result counts against health (default false).
+  public var countRateLimited: Bool
+  public var checks: [CheckConfig]
 
-    public init(
-        name: String, type: ProviderType = .openai, baseURL: String, apiKey: Secret? = nil,
-        headers: [HeaderField] = [], interval: Duration = .seconds(30), timeout: Duration = .seconds(15),
-        countRateLimited: Bool = false, checks: [CheckConfig] = []
-    ) {
-        self.name = name
-        self.type = type
-        self.baseURL = baseURL
-        self.apiKey = apiKey
-        self.headers = headers
-        self.interval = interval
-        self.timeout = timeout
-        self.countRateLimited = countRateLimited
-        self.checks = checks
-    }
+  public init(
+    name: String, type: ProviderType = .openai, baseURL: String, apiKey: Secret? = nil,
+    headers: [HeaderField] = [], interval: Duration = .seconds(30),
+    timeout: Duration = .seconds(15),
+    countRateLimited: Bool = false, checks: [CheckConfig] = []
+  ) {
+    self.name = name
+    self.type = type
+    self.baseURL = baseURL
+    self.apiKey = apiKey
+    self.headers = headers
+    self.interval = interval
+    self.timeout = timeout
+    self.countRateLimited = countRateLimited
+    self.checks = checks
+  }
 }
 
 /// One extra HTTP header.
 public struct HeaderField: Sendable, Equatable {
-    public var name: String
-    public var value: Secret
+  public var name: String
+  public var value: Secret
 
-    public init(name: String, value: Secret) {
-        self.name = name
-        self.value = value
-    }
+  public init(name: String, value: Secret) {
+    self.name = name
+    self.value = value
+  }
 }
 
 /// What a check does.
 public enum CheckKind: String, Sendable, Equatable, CaseIterable {
-    /// A tiny chat completion (the default).
-    case chat
-    /// GET {base_url}/models (Ollama: /api/tags); costs nothing.
-    case models
+  /// A tiny chat completion (the default).
+  case chat
+  /// GET {base_url}/models (Ollama: /api/tags); costs nothing.
+  case models
 }
 
 /// One check of one provider, with every setting resolved.
 public struct CheckConfig: Sendable, Equatable {
-    public var kind: CheckKind
-    /// The model (chat checks); ``CheckID/modelsCheckModel`` for models checks.
-    public var model: String
-    public var maxTokens: Int
-    public var stream: Bool
-    /// Latency above which the check counts as degraded.
-    public var slow: Duration
-    public var interval: Duration
-    public var timeout: Duration
+  public var kind: CheckKind
+  /// The model (chat checks); ``CheckID/modelsCheckModel`` for models checks.
+  public var model: String
+  public var maxTokens: Int
+  public var stream: Bool
+  /// Latency above which the check counts as degraded.
+  public var slow: Duration
+  public var interval: Duration
+  public var timeout: Duration
 
-    public init(
-        kind: CheckKind = .chat, model: String, maxTokens: Int = 8, stream: Bool = false,
-        slow: Duration = .seconds(10), interval: Duration = .seconds(30), timeout: Duration = .seconds(15)
-    ) {
-        self.kind = kind
-        self.model = model
-        self.maxTokens = maxTokens
-        self.stream = stream
-        self.slow = slow
-        self.interval = interval
-        self.timeout = timeout
-    }
+  public init(
+    kind: CheckKind = .chat, model: String, maxTokens: Int = 8, stream: Bool = false,
+    slow: Duration = .seconds(10), interval: Duration = .seconds(30),
+    timeout: Duration = .seconds(15)
+  ) {
+    self.kind = kind
+    self.model = model
+    self.maxTokens = maxTokens
+    self.stream = stream
+    self.slow = slow
+    self.interval = interval
+    self.timeout = timeout
+  }
 
-    /// The check's identity within a provider.
-    public func id(provider: String) -> CheckID { CheckID(provider: provider, model: model) }
+  /// The check's identity within a provider.
+  public func id(provider: String) -> CheckID { CheckID(provider: provider, model: model) }
 }

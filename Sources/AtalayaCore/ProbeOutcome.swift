@@ -2,101 +2,106 @@
 /// (the same meaning as blackbox_exporter's probe_http_duration_seconds phases,
 /// but cumulative as libcurl reports them).
 public struct PhaseTimings: Sendable, Codable, Hashable {
-    /// Name resolution done.
-    public var dns: Double
-    /// TCP connect done.
-    public var connect: Double
-    /// TLS handshake done (0 for plain HTTP).
-    public var tls: Double
-    /// First response byte received.
-    public var firstByte: Double
-    /// Whole transfer done.
-    public var total: Double
+  /// Name resolution done.
+  public var dns: Double
+  /// TCP connect done.
+  public var connect: Double
+  /// TLS handshake done (0 for plain HTTP).
+  public var tls: Double
+  /// First response byte received.
+  public var firstByte: Double
+  /// Whole transfer done.
+  public var total: Double
 
-    public init(dns: Double = 0, connect: Double = 0, tls: Double = 0, firstByte: Double = 0, total: Double = 0) {
-        self.dns = dns
-        self.connect = connect
-        self.tls = tls
-        self.firstByte = firstByte
-        self.total = total
-    }
+  public init(
+    dns: Double = 0, connect: Double = 0, tls: Double = 0, firstByte: Double = 0, total: Double = 0
+  ) {
+    self.dns = dns
+    self.connect = connect
+    self.tls = tls
+    self.firstByte = firstByte
+    self.total = total
+  }
 }
 
 /// Token usage reported by a provider in a response.
 public struct TokenUsage: Sendable, Codable, Hashable {
-    public var inputTokens: Int
-    public var outputTokens: Int
-    /// Cost in USD when the provider reports it (OpenRouter's `usage.cost`).
-    public var costUSD: Double?
+  public var inputTokens: Int
+  public var outputTokens: Int
+  /// Cost in USD when the provider reports it (OpenRouter's `usage.cost`).
+  public var costUSD: Double?
 
-    public init(inputTokens: Int, outputTokens: Int, costUSD: Double? = nil) {
-        self.inputTokens = inputTokens
-        self.outputTokens = outputTokens
-        self.costUSD = costUSD
-    }
+  public init(inputTokens: Int, outputTokens: Int, costUSD: Double? = nil) {
+    self.inputTokens = inputTokens
+    self.outputTokens = outputTokens
+    self.costUSD = costUSD
+  }
 }
 
 /// The rate-limit resource a header reports on (the `resource` label).
 public enum RateLimitResource: String, CaseIterable, Sendable, Codable, Hashable {
-    case requests
-    case tokens
-    case inputTokens = "input_tokens"
-    case outputTokens = "output_tokens"
+  case requests
+  case tokens
+  case inputTokens = "input_tokens"
+  case outputTokens = "output_tokens"
 }
 
 /// Rate-limit headroom for one resource, read from response headers.
 public struct RateLimitReading: Sendable, Codable, Hashable {
-    public var resource: RateLimitResource
-    public var limit: Double?
-    public var remaining: Double?
-    /// Seconds until the limit resets, relative to the response.
-    public var resetSeconds: Double?
+  public var resource: RateLimitResource
+  public var limit: Double?
+  public var remaining: Double?
+  /// Seconds until the limit resets, relative to the response.
+  public var resetSeconds: Double?
 
-    public init(resource: RateLimitResource, limit: Double? = nil, remaining: Double? = nil, resetSeconds: Double? = nil) {
-        self.resource = resource
-        self.limit = limit
-        self.remaining = remaining
-        self.resetSeconds = resetSeconds
-    }
+  public init(
+    resource: RateLimitResource, limit: Double? = nil, remaining: Double? = nil,
+    resetSeconds: Double? = nil
+  ) {
+    self.resource = resource
+    self.limit = limit
+    self.remaining = remaining
+    self.resetSeconds = resetSeconds
+  }
 }
 
 /// Everything one probe found out. Produced by Probing, consumed by the health
 /// model, the metrics and the status API.
 public struct ProbeOutcome: Sendable, Codable, Hashable {
-    public var check: CheckID
-    public var result: ResultClass
-    /// When the probe started.
-    public var startedAt: Timestamp
-    /// HTTP status of the response, when there was one.
-    public var httpStatus: Int?
-    /// curl's phase timings, when a request was made.
-    public var timings: PhaseTimings?
-    /// Time to first token (streams) in seconds.
-    public var ttft: Double?
-    public var usage: TokenUsage?
-    public var rateLimits: [RateLimitReading]
-    /// `retry-after` in seconds, when present.
-    public var retryAfter: Double?
-    /// A short human-readable reason for a failure, secrets removed.
-    public var message: String?
+  public var check: CheckID
+  public var result: ResultClass
+  /// When the probe started.
+  public var startedAt: Timestamp
+  /// HTTP status of the response, when there was one.
+  public var httpStatus: Int?
+  /// curl's phase timings, when a request was made.
+  public var timings: PhaseTimings?
+  /// Time to first token (streams) in seconds.
+  public var ttft: Double?
+  public var usage: TokenUsage?
+  public var rateLimits: [RateLimitReading]
+  /// `retry-after` in seconds, when present.
+  public var retryAfter: Double?
+  /// A short human-readable reason for a failure, secrets removed.
+  public var message: String?
 
-    public init(
-        check: CheckID, result: ResultClass, startedAt: Timestamp, httpStatus: Int? = nil,
-        timings: PhaseTimings? = nil, ttft: Double? = nil, usage: TokenUsage? = nil,
-        rateLimits: [RateLimitReading] = [], retryAfter: Double? = nil, message: String? = nil
-    ) {
-        self.check = check
-        self.result = result
-        self.startedAt = startedAt
-        self.httpStatus = httpStatus
-        self.timings = timings
-        self.ttft = ttft
-        self.usage = usage
-        self.rateLimits = rateLimits
-        self.retryAfter = retryAfter
-        self.message = message
-    }
+  public init(
+    check: CheckID, result: ResultClass, startedAt: Timestamp, httpStatus: Int? = nil,
+    timings: PhaseTimings? = nil, ttft: Double? = nil, usage: TokenUsage? = nil,
+    rateLimits: [RateLimitReading] = [], retryAfter: Double? = nil, message: String? = nil
+  ) {
+    self.check = check
+    self.result = result
+    self.startedAt = startedAt
+    self.httpStatus = httpStatus
+    self.timings = timings
+    self.ttft = ttft
+    self.usage = usage
+    self.rateLimits = rateLimits
+    self.retryAfter = retryAfter
+    self.message = message
+  }
 
-    /// Total latency in seconds (curl's total time), when a request was made.
-    public var latency: Double? { timings?.total }
+  /// Total latency in seconds (curl's total time), when a request was made.
+  public var latency: Double? { timings?.total }
 }

@@ -1,24 +1,24 @@
 /// What the HTTP server needs from the agent. The server renders nothing
 /// itself: it asks the agent and sets the right status and content type.
 public protocol AgentEndpoints: Sendable {
-    /// The Prometheus text exposition (format 0.0.4).
-    func renderMetrics() -> [UInt8]
-    /// The JSON document served at /api/v1/status.
-    func renderStatus() -> [UInt8]
-    /// True once the config is loaded, the listener bound and the scheduler running.
-    var isReady: Bool { get }
-    /// Re-reads the configuration (the same as SIGHUP).
-    func reload() async -> ReloadOutcome
+  /// The Prometheus text exposition (format 0.0.4).
+  func renderMetrics() -> [UInt8]
+  /// The JSON document served at /api/v1/status.
+  func renderStatus() -> [UInt8]
+  /// True once the config is loaded, the listener bound and the scheduler running.
+  var isReady: Bool { get }
+  /// Re-reads the configuration (the same as SIGHUP).
+  func reload() async -> ReloadOutcome
 }
 
 /// The result of a reload, as POST /-/reload reports it.
 public struct ReloadOutcome: Sendable, Equatable {
-    public var success: Bool
-    /// What happened, without secrets (the config errors when it failed).
-    public var message: String
+  public var success: Bool
+  /// What happened, without secrets (the config errors when it failed).
+  public var message: String
 
-    public init(success: Bool, message: String) {
-        self.success = success
-        self.message = message
-    }
+  public init(success: Bool, message: String) {
+    self.success = success
+    self.message = message
+  }
 }

@@ -7,79 +7,79 @@ import NIOCore
 /// The agent's HTTP server: /metrics, /api/v1/status, /-/healthy, /-/ready
 /// and POST /-/reload, served by Hummingbird.
 public enum AtalayaHTTPServer {
-    /// Builds the application. `onListening` receives the bound port (useful
-    /// with port 0) once the listener is up.
-    public static func makeApplication(
-        endpoints: some AgentEndpoints,
-        listen: ListenAddress,
-        logger: Logger,
-        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
-        let router = makeRouter(endpoints: endpoints)
-        return Application(
-            router: router,
-            configuration: ApplicationConfiguration(
-                address: .hostname(listen.host, port: listen.port),
-                serverName: nil,
-                reuseAddress: true
-            ),
-            onServerRunning: { channel in
-                await onListening(channel.localAddress?.port ?? listen.port)
-            },
-            logger: logger
-        )
-    }
+  /// Builds the application. `onListening` receives the bound port (useful
+  /// with port 0) once the listener is up.
+  public static func makeApplication(
+    endpoints: some AgentEndpoints,
+    listen: ListenAddress,
+    logger: Logger,
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+  ) -> some ApplicationProtocol {
+    let router = makeRouter(endpoints: endpoints)
+    return Application(
+      router: router,
+      configuration: ApplicationConfiguration(
+        address: .hostname(listen.host, port: listen.port),
+        serverName: nil,
+        reuseAddress: true
+      ),
+      onServerRunning: { channel in
+        await onListening(channel.localAddress?.port ?? listen.port)
+      },
+      logger: logger
+    )
+  }
 
-    /// The routes, separate from the listener so tests can drive them in-process.
-    public static func makeRouter(endpoints: some AgentEndpoints) -> Router<BasicRequestContext> {
-        let router = Router()
-        router.get("/metrics") { _, _ in
-            bytesResponse(endpoints.renderMetrics(), contentType: ExpositionWriter.contentType)
-        }
-        router.get("/api/v1/status") { _, _ in
-            bytesResponse(endpoints.renderStatus(), contentType: "application/json")
-        }
-        router.get("/-/healthy") { _, _ in
-            textResponse(.ok, "Atalaya is Healthy.\n")
-        }
-        router.get("/-/ready") { _, _ in
-            endpoints.isReady
-                ? textResponse(.ok, "Atalaya is Ready.\n")
-                : textResponse(.serviceUnavailable, "Atalaya is not ready.\n")
-        }
-        router.post("/-/reload") { _, _ in
-            let outcome = await endpoints.reload()
-            return textResponse(outcome.success ? .ok : .internalServerError, outcome.message + "\n")
-        }
-        router.get("/") { _, _ in
-            textResponse(
-                .ok,
-                """
-                Atalaya: health of your LLM providers.
-                  /metrics          Prometheus metrics
-                  /api/v1/status    status as JSON
-                  /-/healthy        liveness
-                  /-/ready          readiness
-                  POST /-/reload    re-read the configuration
-
-                """)
-        }
-        return router
+  /// The routes, separate from the listener so tests can drive them in-process.
+  public static func makeRouter(endpoints: some AgentEndpoints) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.get("/metrics") { _, _ in
+      bytesResponse(endpoints.renderMetrics(), contentType: ExpositionWriter.contentType)
     }
-
-    static func bytesResponse(_ bytes: [UInt8], contentType: String) -> Response {
-        Response(
-            status: .ok,
-            headers: [.contentType: contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
-        )
+    router.get("/api/v1/status") { _, _ in
+      bytesResponse(endpoints.renderStatus(), contentType: "application/json")
     }
-
-    static func textResponse(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "text/plain; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
-        )
+    router.get("/-/healthy") { _, _ in
+      textResponse(.ok, "Atalaya is Healthy.\n")
     }
+    router.get("/-/ready") { _, _ in
+      endpoints.isReady
+        ? textResponse(.ok, "Atalaya is Ready.\n")
+        : textResponse(.serviceUnavailable, "Atalaya is not ready.\n")
+    }
+    router.post("/-/reload") { _, _ in
+      let outcome = await endpoints.reload()
+      return textResponse(outcome.success ? .ok : .internalServerError, outcome.message + "\n")
+    }
+    router.get("/") { _, _ in
+      textResponse(
+        .ok,
+        """
+        Atalaya: health of your LLM providers.
+          /metrics          Prometheus metrics
+          /api/v1/status    status as JSON
+          /-/healthy        liveness
+          /-/ready          readiness
+          POST /-/reload    re-read the configuration
+
+        """)
+    }
+    return router
+  }
+
+  static func bytesResponse(_ bytes: [UInt8], contentType: String) -> Response {
+    Response(
+      status: .ok,
+      headers: [.contentType: contentType],
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+    )
+  }
+
+  static func textResponse(_ status: HTTPResponse.Status, _ text: String) -> Response {
+    Response(
+      status: status,
+      headers: [.contentType: "text/plain; charset=utf-8"],
+      body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+    )
+  }
 }

@@ -4,35 +4,36 @@ import AtalayaCore
 
 /// `atalaya check`: validate a config and summarise it.
 struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Validate a configuration file and print a summary.")
+  static let configuration = CommandConfiguration(
+    commandName: "check", abstract: "Validate a configuration file and print a summary.")
 
-    @OptionGroup var options: ConfigOptions
+  @OptionGroup var options: ConfigOptions
 
-    func run() throws {
-        let env = ProcessEnvironment.current()
-        let path = options.path(environment: env)
-        do {
-            let config = try ConfigLoader.load(path: path, environment: env)
-            print("\(path): valid")
-            print(ConfigSummary(config: config).render())
-        } catch {
-            printError("\(path): invalid (\(error.errors.count) error\(error.errors.count == 1 ? "" : "s"))")
-            printError(error.description)
-            throw ExitCode(1)
-        }
+  func run() throws {
+    let env = ProcessEnvironment.current()
+    let path = options.path(environment: env)
+    do {
+      let config = try ConfigLoader.load(path: path, environment: env)
+      print("\(path): valid")
+      print(ConfigSummary(config: config).render())
+    } catch {
+      printError(
+        "\(path): invalid (\(error.errors.count) error\(error.errors.count == 1 ? "" : "s"))")
+      printError(error.description)
+      throw ExitCode(1)
     }
+  }
 }
 
 /// Writes a line to standard error.
 func printError(_ text: String) {
-    var stderr = StandardError()
-    print(text, to: &stderr)
+  var stderr = StandardError()
+  print(text, to: &stderr)
 }
 
 struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        var s = string
-        s.withUTF8 { buf in _ = fwriteStderr(buf) }
-    }
+  mutating func write(_ string: String) {
+    var s = string
+    s.withUTF8 { buf in _ = fwriteStderr(buf) }
+  }
 }

@@ -3,21 +3,21 @@ import Synchronization
 
 /// A time source tests move by hand: no test waits for wall-clock time.
 public final class ManualTimeSource: TimeSource {
-    private let current: Mutex<Timestamp>
+  private let current: Mutex<Timestamp>
 
-    public init(_ start: Timestamp = Timestamp(seconds: 1_800_000_000)) {
-        current = Mutex(start)
-    }
+  public init(_ start: Timestamp = Timestamp(seconds: 1_800_000_000)) {
+    current = Mutex(start)
+  }
 
-    public func now() -> Timestamp { current.withLock { $0 } }
+  public func now() -> Timestamp { current.withLock { $0 } }
 
-    /// Moves time forward by `duration`.
-    public func advance(by duration: Duration) {
-        current.withLock { $0 = $0 + duration }
-    }
+  /// Moves time forward by `duration`.
+  public func advance(by duration: Duration) {
+    current.withLock { $0 = $0 + duration }
+  }
 
-    /// Sets the time.
-    public func set(_ t: Timestamp) {
-        current.withLock { $0 = t }
-    }
+  /// Sets the time.
+  public func set(_ t: Timestamp) {
+    current.withLock { $0 = t }
+  }
 }

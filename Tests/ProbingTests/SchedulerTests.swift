@@ -7,137 +7,145 @@ import Testing
 
 /// Records what the scheduler ran, in order.
 private final class RunLog: Sendable {
-    struct Event: Sendable { var id: CheckID; var at: Duration; var lateness: Duration }
-    let events = Mutex<[Event]>([])
-    let running = Mutex<[CheckID: Int]>([:])
-    let maxConcurrent = Mutex<Int>(0)
+  struct Event: Sendable {
+    var id: CheckID
+    var at: Duration
+    var lateness: Duration
+  }
+  let events = Mutex<[Event]>([])
+  let running = Mutex<[CheckID: Int]>([:])
+  let maxConcurrent = Mutex<Int>(0)
 
-    func count(_ id: CheckID) -> Int { events.withLock { $0.filter { $0.id == id }.count } }
-    func times(_ id: CheckID) -> [Duration] { events.withLock { $0.filter { $0.id == id }.map(\.at) } }
+  func count(_ id: CheckID) -> Int { events.withLock { $0.filter { $0.id == id }.count } }
+  func times(_ id: CheckID) -> [Duration] {
+    events.withLock { $0.filter { $0.id == id }.map(\.at) }
+  }
 }
 
-private func entry(_ model: String, every interval: Duration, timeout: Duration = .seconds(1)) -> ScheduleEntry {
-    ScheduleEntry(id: CheckID(provider: "p", model: model), interval: interval, timeout: timeout)
+private func entry(_ model: String, every interval: Duration, timeout: Duration = .seconds(1))
+  -> ScheduleEntry
+{
+  ScheduleEntry(id: CheckID(provider: "p", model: model), interval: interval, timeout: timeout)
 }
 
 @Suite("ProbeScheduler")
 struct SchedulerTests {
-    @Test func phaseOffsetsAreStableAndSpread() {
-        let entries = (0..<100).map { entry("m\($0)", every: .seconds(10)) }
-        let offsets = entries.map(\.phaseOffset)
-        #expect(offsets == entries.map(\.phaseOffset))
-        #expect(offsets.allSatisfy { $0 >= .zero && $0 < .seconds(10) })
-        // Spread: every 1 s tenth of the interval holds some checks, none holds most.
-        var perSecond = [Int](repeating: 0, count: 10)
-        for o in offsets { perSecond[Int(o.seconds)] += 1 }
-        #expect(perSecond.allSatisfy { $0 > 0 && $0 < 30 })
-    }
+  @Test func phaseOffsetsAreStableAndSpread() {
+    let entries = (0..<100).map { entry("m\($0)", every: .seconds(10)) }
+    let offsets = entries.map(\.phaseOffset)
+    #expect(offsets == entries.map(\.phaseOffset))
+    #expect(offsets.allSatisfy { $0 >= .zero && $0 < .seconds(10) })
+    // Spread: every 1 s tenth of the interval holds some checks, none holds most.
+    var perSecond = [Int](repeating: 0, count: 10)
+    for o in offsets { perSecond[Int(o.seconds)] += 1 }
+    #expect(perSecond.allSatisfy { $0 > 0 && $0 < 30 })
+  }
 
-    @Test func runsEachCheckOncePerIntervalAtItsSlot() async {
-        let clock = ManualClock()
-        let log = RunLog()
-        let scheduler = ProbeScheduler(clock: clock) { id, lateness in
-            log.events.withLock { $0.append(.init(id: id, at: clock.now.offset, lateness: lateness)) }
-        }
-        let e = entry("a", every: .seconds(10))
-        scheduler.apply([e])
-        for _ in 0..<50 {
-            await clock.waitForSleepers(1)
-            clock.advance(by: .seconds(1))
-        }
-        await clock.waitForSleepers(1)
-        let times = log.times(e.id)
-        #expect(times.count == 5)
-        // Each run starts on its planned slot: offset + k * interval, rounded up to the 1 s steps.
-        for (k, t) in times.enumerated() {
-            let planned = e.phaseOffset + .seconds(10) * k
-            #expect(t >= planned && t < planned + .seconds(1))
-        }
-        await scheduler.stop()
+  @Test func runsEachCheckOncePerIntervalAtItsSlot() async {
+    let clock = ManualClock()
+    let log = RunLog()
+    let scheduler = ProbeScheduler(clock: clock) { id, lateness in
+      log.events.withLock { $0.append(.init(id: id, at: clock.now.offset, lateness: lateness)) }
     }
+    let e = entry("a", every: .seconds(10))
+    scheduler.apply([e])
+    for _ in 0..<50 {
+      await clock.waitForSleepers(1)
+      clock.advance(by: .seconds(1))
+    }
+    await clock.waitForSleepers(1)
+    let times = log.times(e.id)
+    #expect(times.count == 5)
+    // Each run starts on its planned slot: offset + k * interval, rounded up to the 1 s steps.
+    for (k, t) in times.enumerated() {
+      let planned = e.phaseOffset + .seconds(10) * k
+      #expect(t >= planned && t < planned + .seconds(1))
+    }
+    await scheduler.stop()
+  }
 
-    @Test func neverRunsOneCheckTwiceAtOnceAndSkipsMissedSlots() async {
-        let clock = ManualClock()
-        let log = RunLog()
-        let gate = AsyncGate()
-        let scheduler = ProbeScheduler(clock: clock) { id, _ in
-            let n = log.running.withLock { r -> Int in
-                r[id, default: 0] += 1
-                return r[id]!
-            }
-            log.maxConcurrent.withLock { $0 = max($0, n) }
-            log.events.withLock { $0.append(.init(id: id, at: clock.now.offset, lateness: .zero)) }
-            await gate.wait()
-            log.running.withLock { $0[id, default: 0] -= 1 }
-        }
-        let e = entry("slow", every: .seconds(1))
-        scheduler.apply([e])
-        await clock.waitForSleepers(1)
-        clock.advance(by: .seconds(1))  // first run starts and blocks
-        while log.count(e.id) == 0 { await Task.yield() }
-        clock.advance(by: .seconds(5))  // five slots pass while it runs
-        await gate.open()
-        await clock.waitForSleepers(1)
-        #expect(log.count(e.id) == 1)
-        #expect(log.maxConcurrent.withLock { $0 } == 1)
-        // The next run happens at the next slot after the overrun, not five times.
-        clock.advance(by: .seconds(1))
-        while log.count(e.id) < 2 { await Task.yield() }
-        await clock.waitForSleepers(1)
-        #expect(log.count(e.id) == 2)
-        await scheduler.stop()
+  @Test func neverRunsOneCheckTwiceAtOnceAndSkipsMissedSlots() async {
+    let clock = ManualClock()
+    let log = RunLog()
+    let gate = AsyncGate()
+    let scheduler = ProbeScheduler(clock: clock) { id, _ in
+      let n = log.running.withLock { r -> Int in
+        r[id, default: 0] += 1
+        return r[id]!
+      }
+      log.maxConcurrent.withLock { $0 = max($0, n) }
+      log.events.withLock { $0.append(.init(id: id, at: clock.now.offset, lateness: .zero)) }
+      await gate.wait()
+      log.running.withLock { $0[id, default: 0] -= 1 }
     }
+    let e = entry("slow", every: .seconds(1))
+    scheduler.apply([e])
+    await clock.waitForSleepers(1)
+    clock.advance(by: .seconds(1))  // first run starts and blocks
+    while log.count(e.id) == 0 { await Task.yield() }
+    clock.advance(by: .seconds(5))  // five slots pass while it runs
+    await gate.open()
+    await clock.waitForSleepers(1)
+    #expect(log.count(e.id) == 1)
+    #expect(log.maxConcurrent.withLock { $0 } == 1)
+    // The next run happens at the next slot after the overrun, not five times.
+    clock.advance(by: .seconds(1))
+    while log.count(e.id) < 2 { await Task.yield() }
+    await clock.waitForSleepers(1)
+    #expect(log.count(e.id) == 2)
+    await scheduler.stop()
+  }
 
-    @Test func applyKeepsUnchangedChecksAndRemovesOthers() async {
-        let clock = ManualClock()
-        let log = RunLog()
-        let scheduler = ProbeScheduler(clock: clock) { id, _ in
-            log.events.withLock { $0.append(.init(id: id, at: clock.now.offset, lateness: .zero)) }
-        }
-        let a = entry("a", every: .seconds(2))
-        let b = entry("b", every: .seconds(2))
-        let c = entry("c", every: .seconds(2))
-        scheduler.apply([a, b])
-        await clock.waitForSleepers(2)
-        scheduler.apply([a, c])
-        await clock.waitForSleepers(2)
-        #expect(scheduler.entries.map(\.id.model) == ["a", "c"])
-        for _ in 0..<10 {
-            await clock.waitForSleepers(2)
-            clock.advance(by: .milliseconds(500))
-        }
-        await clock.waitForSleepers(2)
-        #expect(log.count(b.id) == 0)
-        #expect(log.count(a.id) >= 2)
-        #expect(log.count(c.id) >= 2)
-        await scheduler.stop()
-        #expect(clock.sleepers == 0)
+  @Test func applyKeepsUnchangedChecksAndRemovesOthers() async {
+    let clock = ManualClock()
+    let log = RunLog()
+    let scheduler = ProbeScheduler(clock: clock) { id, _ in
+      log.events.withLock { $0.append(.init(id: id, at: clock.now.offset, lateness: .zero)) }
     }
+    let a = entry("a", every: .seconds(2))
+    let b = entry("b", every: .seconds(2))
+    let c = entry("c", every: .seconds(2))
+    scheduler.apply([a, b])
+    await clock.waitForSleepers(2)
+    scheduler.apply([a, c])
+    await clock.waitForSleepers(2)
+    #expect(scheduler.entries.map(\.id.model) == ["a", "c"])
+    for _ in 0..<10 {
+      await clock.waitForSleepers(2)
+      clock.advance(by: .milliseconds(500))
+    }
+    await clock.waitForSleepers(2)
+    #expect(log.count(b.id) == 0)
+    #expect(log.count(a.id) >= 2)
+    #expect(log.count(c.id) >= 2)
+    await scheduler.stop()
+    #expect(clock.sleepers == 0)
+  }
 
-    @Test func progressFailsWhenARunIsStuckOrTheTickStops() async {
-        let clock = ManualClock()
-        let gate = AsyncGate()
-        let started = Mutex(false)
-        let scheduler = ProbeScheduler(clock: clock, tickInterval: .seconds(1)) { _, _ in
-            started.withLock { $0 = true }
-            await gate.wait()
-        }
-        let ticker = Task { await scheduler.run() }
-        scheduler.apply([entry("x", every: .seconds(5), timeout: .seconds(2))])
-        await clock.waitForSleepers(2)
-        #expect(scheduler.isProgressing(maxSilence: .seconds(3)))
-        clock.advance(by: .seconds(5))
-        while !started.withLock({ $0 }) { await Task.yield() }
-        #expect(scheduler.isProgressing(maxSilence: .seconds(3)))
-        // The run hangs past timeout + grace while the tick keeps going.
-        for _ in 0..<9 {
-            await clock.waitForSleepers(1)
-            clock.advance(by: .seconds(1))
-        }
-        await clock.waitForSleepers(1)
-        #expect(!scheduler.isProgressing(maxSilence: .seconds(3), stuckGrace: .seconds(5)))
-        await gate.open()
-        ticker.cancel()
-        await ticker.value
+  @Test func progressFailsWhenARunIsStuckOrTheTickStops() async {
+    let clock = ManualClock()
+    let gate = AsyncGate()
+    let started = Mutex(false)
+    let scheduler = ProbeScheduler(clock: clock, tickInterval: .seconds(1)) { _, _ in
+      started.withLock { $0 = true }
+      await gate.wait()
     }
+    let ticker = Task { await scheduler.run() }
+    scheduler.apply([entry("x", every: .seconds(5), timeout: .seconds(2))])
+    await clock.waitForSleepers(2)
+    #expect(scheduler.isProgressing(maxSilence: .seconds(3)))
+    clock.advance(by: .seconds(5))
+    while !started.withLock({ $0 }) { await Task.yield() }
+    #expect(scheduler.isProgressing(maxSilence: .seconds(3)))
+    // The run hangs past timeout + grace while the tick keeps going.
+    for _ in 0..<9 {
+      await clock.waitForSleepers(1)
+      clock.advance(by: .seconds(1))
+    }
+    await clock.waitForSleepers(1)
+    #expect(!scheduler.isProgressing(maxSilence: .seconds(3), stuckGrace: .seconds(5)))
+    await gate.open()
+    ticker.cancel()
+    await ticker.value
+  }
 }

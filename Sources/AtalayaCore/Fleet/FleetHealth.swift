@@ -4,180 +4,183 @@
 /// and reads ``FleetView``s from it for /metrics, the status API and systemd.
 /// Applying a new config keeps the history of every check that still exists.
 public struct FleetHealth: Sendable {
-    /// One check's settings and state.
-    public struct Entry: Sendable {
-        public var provider: ProviderConfig
-        public var check: CheckConfig
-        public var health: CheckHealth
-        /// The last reading per rate-limit resource (kept across responses that carry none).
-        public var rateLimits: [RateLimitResource: RateLimitReading]
-        /// The most recent failed outcome (kept after later successes).
-        public var lastError: ProbeOutcome?
+  /// One check's settings and state.
+  public struct Entry: Sendable {
+    public var provider: ProviderConfig
+    public var check: CheckConfig
+    public var health: CheckHealth
+    /// The last reading per rate-limit resource (kept across responses that carry none).
+    public var rateLimits: [RateLimitResource: RateLimitReading]
+    /// The most recent failed outcome (kept after later successes).
+    public var lastError: ProbeOutcome?
 
-        public var id: CheckID { check.id(provider: provider.name) }
+    public var id: CheckID { check.id(provider: provider.name) }
+  }
+
+  public private(set) var config: AtalayaConfig
+  public private(set) var entries: [CheckID: Entry]
+  /// Check ids in config order.
+  public private(set) var order: [CheckID]
+  public var policy: HealthPolicy
+
+  public init(config: AtalayaConfig, policy: HealthPolicy = HealthPolicy()) {
+    self.config = config
+    self.entries = [:]
+    self.order = []
+    self.policy = policy
+    apply(config)
+  }
+
+  /// Switches to `config`: checks that still exist keep their windows,
+  /// breakers and counters; new checks start empty; removed ones are dropped.
+  public mutating func apply(_ config: AtalayaConfig) {
+    var next: [CheckID: Entry] = [:]
+    var order: [CheckID] = []
+    for (provider, check) in config.allChecks {
+      let id = check.id(provider: provider.name)
+      order.append(id)
+      if var old = entries[id] {
+        old.provider = provider
+        old.check = check
+        old.health.reconfigure(windowLength: config.window, breaker: config.circuitBreaker)
+        next[id] = old
+      } else {
+        next[id] = Entry(
+          provider: provider, check: check,
+          health: CheckHealth(windowLength: config.window, breaker: config.circuitBreaker),
+          rateLimits: [:],
+          lastError: nil)
+      }
     }
+    self.config = config
+    self.entries = next
+    self.order = order
+  }
 
-    public private(set) var config: AtalayaConfig
-    public private(set) var entries: [CheckID: Entry]
-    /// Check ids in config order.
-    public private(set) var order: [CheckID]
-    public var policy: HealthPolicy
+  /// Whether the check's circuit lets a probe through now.
+  public func allowsProbe(_ id: CheckID, at now: Timestamp) -> Bool {
+    entries[id]?.health.breaker.allowsProbe(at: now) ?? false
+  }
 
-    public init(config: AtalayaConfig, policy: HealthPolicy = HealthPolicy()) {
-        self.config = config
-        self.entries = [:]
-        self.order = []
-        self.policy = policy
-        apply(config)
+  /// Records a probe outcome; returns the circuit transition it caused, if any.
+  @discardableResult
+  public mutating func record(_ outcome: ProbeOutcome) -> CircuitBreaker.Transition? {
+    guard var entry = entries[outcome.check] else { return nil }
+    let transition = entry.health.record(
+      outcome, countRateLimited: entry.provider.countRateLimited, breaker: config.circuitBreaker)
+    if !outcome.result.isSuccess { entry.lastError = outcome }
+    for reading in outcome.rateLimits {
+      entry.rateLimits[reading.resource] = reading
     }
+    entries[outcome.check] = entry
+    return transition
+  }
 
-    /// Switches to `config`: checks that still exist keep their windows,
-    /// breakers and counters; new checks start empty; removed ones are dropped.
-    public mutating func apply(_ config: AtalayaConfig) {
-        var next: [CheckID: Entry] = [:]
-        var order: [CheckID] = []
-        for (provider, check) in config.allChecks {
-            let id = check.id(provider: provider.name)
-            order.append(id)
-            if var old = entries[id] {
-                old.provider = provider
-                old.check = check
-                old.health.reconfigure(windowLength: config.window, breaker: config.circuitBreaker)
-                next[id] = old
-            } else {
-                next[id] = Entry(
-                    provider: provider, check: check, health: CheckHealth(windowLength: config.window, breaker: config.circuitBreaker), rateLimits: [:],
-                    lastError: nil)
-            }
-        }
-        self.config = config
-        self.entries = next
-        self.order = order
+  /// Everything the outputs need, computed once at `now`.
+  public func view(at now: Timestamp) -> FleetView {
+    var providers: [ProviderView] = []
+    for provider in config.providers {
+      var checks: [CheckView] = []
+      for check in provider.checks {
+        guard let entry = entries[check.id(provider: provider.name)] else { continue }
+        checks.append(checkView(entry, at: now))
+      }
+      let status = ProviderStatus.evaluate(checks: checks.map(\.statusInput), policy: policy)
+      providers.append(ProviderView(config: provider, status: status, checks: checks))
     }
+    return FleetView(at: now, window: config.window, providers: providers)
+  }
 
-    /// Whether the check's circuit lets a probe through now.
-    public func allowsProbe(_ id: CheckID, at now: Timestamp) -> Bool {
-        entries[id]?.health.breaker.allowsProbe(at: now) ?? false
-    }
+  /// The persistent part: windows, breakers and counters of every check.
+  public func snapshot(at now: Timestamp) -> HealthSnapshot {
+    HealthSnapshot(savedAt: now, checks: entries.mapValues(\.health))
+  }
 
-    /// Records a probe outcome; returns the circuit transition it caused, if any.
-    @discardableResult
-    public mutating func record(_ outcome: ProbeOutcome) -> CircuitBreaker.Transition? {
-        guard var entry = entries[outcome.check] else { return nil }
-        let transition = entry.health.record(
-            outcome, countRateLimited: entry.provider.countRateLimited, breaker: config.circuitBreaker)
-        if !outcome.result.isSuccess { entry.lastError = outcome }
-        for reading in outcome.rateLimits {
-            entry.rateLimits[reading.resource] = reading
-        }
-        entries[outcome.check] = entry
-        return transition
+  /// Restores saved state for the checks that exist in the current config.
+  /// Returns how many checks were restored.
+  @discardableResult
+  public mutating func restore(_ snapshot: HealthSnapshot) -> Int {
+    var restored = 0
+    for (id, saved) in snapshot.checks {
+      guard var entry = entries[id] else { continue }
+      entry.health = saved
+      entry.health.reconfigure(windowLength: config.window, breaker: config.circuitBreaker)
+      entries[id] = entry
+      restored += 1
     }
+    return restored
+  }
 
-    /// Everything the outputs need, computed once at `now`.
-    public func view(at now: Timestamp) -> FleetView {
-        var providers: [ProviderView] = []
-        for provider in config.providers {
-            var checks: [CheckView] = []
-            for check in provider.checks {
-                guard let entry = entries[check.id(provider: provider.name)] else { continue }
-                checks.append(checkView(entry, at: now))
-            }
-            let status = ProviderStatus.evaluate(checks: checks.map(\.statusInput), policy: policy)
-            providers.append(ProviderView(config: provider, status: status, checks: checks))
-        }
-        return FleetView(at: now, window: config.window, providers: providers)
-    }
-
-    /// The persistent part: windows, breakers and counters of every check.
-    public func snapshot(at now: Timestamp) -> HealthSnapshot {
-        HealthSnapshot(savedAt: now, checks: entries.mapValues(\.health))
-    }
-
-    /// Restores saved state for the checks that exist in the current config.
-    /// Returns how many checks were restored.
-    @discardableResult
-    public mutating func restore(_ snapshot: HealthSnapshot) -> Int {
-        var restored = 0
-        for (id, saved) in snapshot.checks {
-            guard var entry = entries[id] else { continue }
-            entry.health = saved
-            entry.health.reconfigure(windowLength: config.window, breaker: config.circuitBreaker)
-            entries[id] = entry
-            restored += 1
-        }
-        return restored
-    }
-
-    private func checkView(_ entry: Entry, at now: Timestamp) -> CheckView {
-        let stats = entry.health.window.stats(at: now, countRateLimited: entry.provider.countRateLimited)
-        let state = entry.health.breaker.state(at: now)
-        return CheckView(
-            id: entry.id,
-            provider: entry.provider,
-            check: entry.check,
-            health: entry.health,
-            stats: stats,
-            circuit: state,
-            rateLimits: entry.rateLimits.values.sorted { $0.resource.rawValue < $1.resource.rawValue },
-            lastError: entry.lastError,
-            statusInput: CheckStatusInput(
-                circuit: state, successRatio: stats.successRatio, p95: stats.p95, slow: entry.check.slow)
-        )
-    }
+  private func checkView(_ entry: Entry, at now: Timestamp) -> CheckView {
+    let stats = entry.health.window.stats(
+      at: now, countRateLimited: entry.provider.countRateLimited)
+    let state = entry.health.breaker.state(at: now)
+    return CheckView(
+      id: entry.id,
+      provider: entry.provider,
+      check: entry.check,
+      health: entry.health,
+      stats: stats,
+      circuit: state,
+      rateLimits: entry.rateLimits.values.sorted { $0.resource.rawValue < $1.resource.rawValue },
+      lastError: entry.lastError,
+      statusInput: CheckStatusInput(
+        circuit: state, successRatio: stats.successRatio, p95: stats.p95, slow: entry.check.slow)
+    )
+  }
 }
 
 /// A read-only picture of the whole fleet at one instant.
 public struct FleetView: Sendable {
-    public var at: Timestamp
-    /// The rolling window the stats cover.
-    public var window: Duration
-    public var providers: [ProviderView]
+  public var at: Timestamp
+  /// The rolling window the stats cover.
+  public var window: Duration
+  public var providers: [ProviderView]
 
-    /// The worst provider status (healthy when there are no providers).
-    public var overall: ProviderStatus {
-        if providers.contains(where: { $0.status == .down }) { return .down }
-        if providers.contains(where: { $0.status == .degraded }) { return .degraded }
-        return .healthy
-    }
+  /// The worst provider status (healthy when there are no providers).
+  public var overall: ProviderStatus {
+    if providers.contains(where: { $0.status == .down }) { return .down }
+    if providers.contains(where: { $0.status == .degraded }) { return .degraded }
+    return .healthy
+  }
 
-    public var checks: [CheckView] { providers.flatMap(\.checks) }
+  public var checks: [CheckView] { providers.flatMap(\.checks) }
 
-    /// A one-line summary for systemd's STATUS=, e.g. "5/6 checks healthy, 1 provider degraded".
-    public func statusLine(policy: HealthPolicy = HealthPolicy()) -> String {
-        let all = checks
-        let healthy = all.filter { $0.isHealthy(policy: policy) }.count
-        var parts = ["\(healthy)/\(all.count) checks healthy"]
-        let degraded = providers.filter { $0.status == .degraded }.count
-        let down = providers.filter { $0.status == .down }.count
-        if down > 0 { parts.append("\(down) provider\(down == 1 ? "" : "s") down") }
-        if degraded > 0 { parts.append("\(degraded) provider\(degraded == 1 ? "" : "s") degraded") }
-        return parts.joined(separator: ", ")
-    }
+  /// A one-line summary for systemd's STATUS=, e.g. "5/6 checks healthy, 1 provider degraded".
+  public func statusLine(policy: HealthPolicy = HealthPolicy()) -> String {
+    let all = checks
+    let healthy = all.filter { $0.isHealthy(policy: policy) }.count
+    var parts = ["\(healthy)/\(all.count) checks healthy"]
+    let degraded = providers.filter { $0.status == .degraded }.count
+    let down = providers.filter { $0.status == .down }.count
+    if down > 0 { parts.append("\(down) provider\(down == 1 ? "" : "s") down") }
+    if degraded > 0 { parts.append("\(degraded) provider\(degraded == 1 ? "" : "s") degraded") }
+    return parts.joined(separator: ", ")
+  }
 }
 
 /// One provider in a ``FleetView``.
 public struct ProviderView: Sendable {
-    public var config: ProviderConfig
-    public var status: ProviderStatus
-    public var checks: [CheckView]
+  public var config: ProviderConfig
+  public var status: ProviderStatus
+  public var checks: [CheckView]
 
-    public var name: String { config.name }
+  public var name: String { config.name }
 }
 
 /// One check in a ``FleetView``.
 public struct CheckView: Sendable {
-    public var id: CheckID
-    public var provider: ProviderConfig
-    public var check: CheckConfig
-    public var health: CheckHealth
-    public var stats: WindowStats
-    public var circuit: CircuitState
-    public var rateLimits: [RateLimitReading]
-    public var lastError: ProbeOutcome?
-    public var statusInput: CheckStatusInput
+  public var id: CheckID
+  public var provider: ProviderConfig
+  public var check: CheckConfig
+  public var health: CheckHealth
+  public var stats: WindowStats
+  public var circuit: CircuitState
+  public var rateLimits: [RateLimitReading]
+  public var lastError: ProbeOutcome?
+  public var statusInput: CheckStatusInput
 
-    public func isHealthy(policy: HealthPolicy = HealthPolicy()) -> Bool {
-        statusInput.isHealthy(policy: policy)
-    }
+  public func isHealthy(policy: HealthPolicy = HealthPolicy()) -> Bool {
+    statusInput.isHealthy(policy: policy)
+  }
 }

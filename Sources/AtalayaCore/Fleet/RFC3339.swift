@@ -1,23 +1,23 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Darwin)
-import Darwin
+  import Darwin
 #endif
 
 /// RFC 3339 / ISO 8601 UTC formatting (`2026-11-21T20:02:54.123Z`) without Foundation.
 public enum RFC3339 {
-    /// Formats `t` in UTC with millisecond precision.
-    public static func format(_ t: Timestamp) -> String {
-        let whole = t.seconds.rounded(.down)
-        var secs = time_t(whole)
-        var tmv = tm()
-        gmtime_r(&secs, &tmv)
-        let millis = min(999, Int(((t.seconds - whole) * 1000).rounded()))
-        func pad(_ v: Int32, _ n: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, n - s.count)) + s
-        }
-        return "\(pad(tmv.tm_year + 1900, 4))-\(pad(tmv.tm_mon + 1, 2))-\(pad(tmv.tm_mday, 2))T"
-            + "\(pad(tmv.tm_hour, 2)):\(pad(tmv.tm_min, 2)):\(pad(tmv.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+  /// Formats `t` in UTC with millisecond precision.
+  public static func format(_ t: Timestamp) -> String {
+    let whole = t.seconds.rounded(.down)
+    var secs = time_t(whole)
+    var tmv = tm()
+    gmtime_r(&secs, &tmv)
+    let millis = min(999, Int(((t.seconds - whole) * 1000).rounded()))
+    func pad(_ v: Int32, _ n: Int) -> String {
+      let s = String(v)
+      return String(repeating: "0", count: max(0, n - s.count)) + s
     }
+    return "\(pad(tmv.tm_year + 1900, 4))-\(pad(tmv.tm_mon + 1, 2))-\(pad(tmv.tm_mday, 2))T"
+      + "\(pad(tmv.tm_hour, 2)):\(pad(tmv.tm_min, 2)):\(pad(tmv.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+  }
 }

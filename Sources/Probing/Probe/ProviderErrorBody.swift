@@ -1,4 +1,5 @@
 import AtalayaCore
+
 /// The error a provider put in a failure response body, in any of the usual
 /// shapes: `{"error":{"message","type","code"}}` (OpenAI, OpenRouter,
 /// Anthropic), `{"error":"…"}` (Ollama), `{"message":…}`, or plain text.

@@ -1,4 +1,5 @@
 import AtalayaCore
+
 @testable import Probing
 
 /// Test-side view of a JSON request body: its top-level keys, each with the
