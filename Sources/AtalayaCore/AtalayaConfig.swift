@@ -10,6 +10,10 @@ public struct AtalayaConfig: Sendable, Equatable {
   public var defaults: CheckDefaults
   public var providers: [ProviderConfig]
   public var circuitBreaker: CircuitBreakerConfig
+  /// Alert rules, receivers and silences (default rules when the section is absent).
+  public var alerting: AlertingConfig
+  /// Prices, budgets and the probe spend limit.
+  public var cost: CostConfig
 
   public init(
     listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9478),
@@ -17,7 +21,9 @@ public struct AtalayaConfig: Sendable, Equatable {
     window: Duration = .seconds(600),
     defaults: CheckDefaults = CheckDefaults(),
     providers: [ProviderConfig] = [],
-    circuitBreaker: CircuitBreakerConfig = CircuitBreakerConfig()
+    circuitBreaker: CircuitBreakerConfig = CircuitBreakerConfig(),
+    alerting: AlertingConfig = AlertingConfig(),
+    cost: CostConfig = CostConfig()
   ) {
     self.listen = listen
     self.stateDir = stateDir
@@ -25,6 +31,8 @@ public struct AtalayaConfig: Sendable, Equatable {
     self.defaults = defaults
     self.providers = providers
     self.circuitBreaker = circuitBreaker
+    self.alerting = alerting
+    self.cost = cost
   }
 
   /// Every check of every provider, in config order.
@@ -100,13 +108,15 @@ public struct ProviderConfig: Sendable, Equatable {
   public var timeout: Duration
   /// Whether a `rate_limited` result counts against health (default false).
   public var countRateLimited: Bool
+  /// Account API polling (OpenRouter's GET /key); nil when off or unsupported.
+  public var account: AccountPolling?
   public var checks: [CheckConfig]
 
   public init(
     name: String, type: ProviderType = .openai, baseURL: String, apiKey: Secret? = nil,
     headers: [HeaderField] = [], interval: Duration = .seconds(30),
     timeout: Duration = .seconds(15),
-    countRateLimited: Bool = false, checks: [CheckConfig] = []
+    countRateLimited: Bool = false, account: AccountPolling? = nil, checks: [CheckConfig] = []
   ) {
     self.name = name
     self.type = type
@@ -116,6 +126,7 @@ public struct ProviderConfig: Sendable, Equatable {
     self.interval = interval
     self.timeout = timeout
     self.countRateLimited = countRateLimited
+    self.account = account
     self.checks = checks
   }
 }

@@ -1,0 +1,189 @@
+/// The `alerting:` section of the config: how often rules are evaluated, the
+/// rules, where notifications go and what is silenced.
+public struct AlertingConfig: Sendable, Equatable {
+  public var evaluationInterval: Duration
+  /// Remind while still firing (Slack, webhook, console receivers).
+  public var repeatInterval: Duration
+  /// Re-push interval for Alertmanager receivers (Prometheus' resend delay).
+  public var resendInterval: Duration
+  public var sendResolved: Bool
+  public var rules: [AlertRule]
+  public var receivers: [ReceiverConfig]
+  public var silences: [Silence]
+
+  public init(
+    evaluationInterval: Duration = .seconds(15), repeatInterval: Duration = .seconds(4 * 3600),
+    resendInterval: Duration = .seconds(60), sendResolved: Bool = true, rules: [AlertRule] = [],
+    receivers: [ReceiverConfig] = [], silences: [Silence] = []
+  ) {
+    self.evaluationInterval = evaluationInterval
+    self.repeatInterval = repeatInterval
+    self.resendInterval = resendInterval
+    self.sendResolved = sendResolved
+    self.rules = rules
+    self.receivers = receivers
+    self.silences = silences
+  }
+}
+
+/// One alerting rule: `expr` evaluated per series, firing after `for`.
+public struct AlertRule: Sendable, Equatable {
+  /// The `alertname` label.
+  public var name: String
+  public var expr: AlertExpression
+  public var forDuration: Duration
+  public var keepFiringFor: Duration
+  public var severity: String
+  /// Receiver names; empty means every receiver.
+  public var receivers: [String]
+  public var labels: [String: String]
+  public var annotations: [String: String]
+
+  public init(
+    name: String, expr: AlertExpression, forDuration: Duration = .zero,
+    keepFiringFor: Duration = .zero,
+    severity: String = "warning", receivers: [String] = [], labels: [String: String] = [:],
+    annotations: [String: String] = [:]
+  ) {
+    self.name = name
+    self.expr = expr
+    self.forDuration = forDuration
+    self.keepFiringFor = keepFiringFor
+    self.severity = severity
+    self.receivers = receivers
+    self.labels = labels
+    self.annotations = annotations
+  }
+}
+
+/// `SIGNAL OP VALUE`, e.g. `error_rate > 5%` (value stored as 0.05).
+public struct AlertExpression: Sendable, Equatable, CustomStringConvertible {
+  public var signal: AlertSignal
+  public var op: ComparisonOperator
+  /// The threshold in the signal's base unit (ratio, seconds, USD, hours, count).
+  public var value: Double
+  /// The expression as written, for messages.
+  public var text: String
+
+  public init(signal: AlertSignal, op: ComparisonOperator, value: Double, text: String) {
+    self.signal = signal
+    self.op = op
+    self.value = value
+    self.text = text
+  }
+
+  public var description: String { text }
+
+  public func matches(_ sample: Double) -> Bool { op.compare(sample, value) }
+}
+
+/// A comparison operator of an alert expression.
+public enum ComparisonOperator: String, Sendable, Equatable, CaseIterable {
+  case greater = ">"
+  case greaterOrEqual = ">="
+  case less = "<"
+  case lessOrEqual = "<="
+  case equal = "=="
+  case notEqual = "!="
+
+  public func compare(_ lhs: Double, _ rhs: Double) -> Bool {
+    switch self {
+    case .greater: lhs > rhs
+    case .greaterOrEqual: lhs >= rhs
+    case .less: lhs < rhs
+    case .lessOrEqual: lhs <= rhs
+    case .equal: lhs == rhs
+    case .notEqual: lhs != rhs
+    }
+  }
+}
+
+/// What a rule can look at. Health signals are per check (provider, model) or
+/// per provider; cost signals per provider (and `provider="total"`) or per budget.
+public enum AlertSignal: String, Sendable, Equatable, CaseIterable {
+  case errorRate = "error_rate"
+  case successRate = "success_rate"
+  case latencyP50 = "latency_p50"
+  case latencyP90 = "latency_p90"
+  case latencyP95 = "latency_p95"
+  case latencyP99 = "latency_p99"
+  case ttftP95 = "ttft_p95"
+  case consecutiveFailures = "consecutive_failures"
+  case circuitOpen = "circuit_open"
+  case providerDown = "provider_down"
+  case providerDegraded = "provider_degraded"
+  case ratelimitRemainingRatio = "ratelimit_remaining_ratio"
+  case costPerHour = "cost_per_hour"
+  case budgetRemainingUSD = "budget_remaining_usd"
+  case budgetUsedRatio = "budget_used_ratio"
+  case budgetExhaustionHours = "budget_exhaustion_hours"
+}
+
+/// One value of a signal for one series, with that series' labels.
+public struct SignalSample: Sendable, Equatable {
+  public var signal: AlertSignal
+  /// e.g. ["provider": "openai", "model": "gpt-4o-mini"] or ["budget": "monthly"].
+  public var labels: [String: String]
+  public var value: Double
+
+  public init(signal: AlertSignal, labels: [String: String], value: Double) {
+    self.signal = signal
+    self.labels = labels
+    self.value = value
+  }
+}
+
+/// Where notifications go.
+public struct ReceiverConfig: Sendable, Equatable {
+  public enum Kind: String, Sendable, Equatable, CaseIterable {
+    case slack, webhook, alertmanager
+    /// Prints to standard output (the demo's receiver).
+    case console
+  }
+
+  public var name: String
+  public var kind: Kind
+  /// The URL (a secret: Slack's carries a token). Unused by `console`.
+  public var url: Secret?
+  public var headers: [HeaderField]
+  public var bearerToken: Secret?
+  /// Per-attempt timeout.
+  public var timeout: Duration
+  /// A notification older than this is dropped (and counted) instead of retried.
+  public var maxAge: Duration
+
+  public init(
+    name: String, kind: Kind, url: Secret? = nil, headers: [HeaderField] = [],
+    bearerToken: Secret? = nil,
+    timeout: Duration = .seconds(10), maxAge: Duration = .seconds(24 * 3600)
+  ) {
+    self.name = name
+    self.kind = kind
+    self.url = url
+    self.headers = headers
+    self.bearerToken = bearerToken
+    self.timeout = timeout
+    self.maxAge = maxAge
+  }
+}
+
+/// A silence: notifications for alerts whose labels match every matcher are
+/// muted between `starts` and `ends` (the alert state stays visible).
+public struct Silence: Sendable, Equatable {
+  public var matchers: [String: String]
+  public var starts: Timestamp
+  public var ends: Timestamp
+  public var comment: String
+
+  public init(matchers: [String: String], starts: Timestamp, ends: Timestamp, comment: String = "")
+  {
+    self.matchers = matchers
+    self.starts = starts
+    self.ends = ends
+    self.comment = comment
+  }
+
+  public func mutes(_ labels: [String: String], at now: Timestamp) -> Bool {
+    now >= starts && now < ends && matchers.allSatisfy { labels[$0.key] == $0.value }
+  }
+}
