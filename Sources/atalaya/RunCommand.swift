@@ -1,4 +1,8 @@
 import ArgumentParser
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 import AtalayaAgent
 import AtalayaCore
 import Logging
@@ -16,6 +20,8 @@ struct RunCommand: AsyncParsableCommand {
   var logLevel: String?
 
   func run() async throws {
+    // A SIGHUP before the reload handler is installed must not kill the agent.
+    signal(SIGHUP, SIG_IGN)
     let env = ProcessEnvironment.current()
     _ = LogSetup.bootstrap(level: logLevel ?? env["LOG_LEVEL"])
     let logger = Logger(label: "atalaya")

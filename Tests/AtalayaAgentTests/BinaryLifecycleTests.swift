@@ -19,10 +19,10 @@ struct BinaryLifecycleTests {
       let port = FreePort.find()
       var config = TestConfig(listenPort: port, simulatorPort: simPort, providers: ["good"])
       let path = try dir.write("atalaya.yml", config.yaml)
-      let notify = try NotifySocketListener(directory: dir.path)
+      let notify = try NotifySocket()
       let child = try ChildProcess(
         executable: BuiltProducts.atalaya, arguments: ["run", "--config", path],
-        environment: agentEnvironment(["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"]),
+        environment: agentEnvironment(["NOTIFY_SOCKET": notify.address, "WATCHDOG_USEC": "400000"]),
         directory: dir.path)
       defer { child.terminate() }
 

@@ -1,10 +1,9 @@
 import Synchronization
+import Testing
 
-/// A `Clock` that only moves when a test says so. Sleepers wake when
-/// ``advance(by:)`` passes their deadline; ``sleepers`` and
-/// ``waitForSleepers(_:)`` let a test wait until the code under test is parked.
+/// A `Clock` tests move by hand. Sleepers wake when ``advance(by:)`` reaches their deadline;
+/// ``waitForSleepers(_:)`` lets a test wait until the code under test is parked in `sleep`.
 public final class ManualClock: Clock, Sendable {
-  /// An instant of the manual clock: an offset from its start.
   public struct Instant: InstantProtocol {
     public var offset: Duration
 
@@ -16,15 +15,14 @@ public final class ManualClock: Clock, Sendable {
   }
 
   private struct Sleeper {
-    var id: UInt64
     var deadline: Instant
     var continuation: CheckedContinuation<Void, any Error>
   }
 
   private struct State {
     var now = Instant(offset: .zero)
-    var nextID: UInt64 = 0
-    var sleepers: [Sleeper] = []
+    var nextID = 0
+    var sleepers: [Int: Sleeper] = [:]
   }
 
   private let state = Mutex(State())
@@ -34,53 +32,57 @@ public final class ManualClock: Clock, Sendable {
   public var now: Instant { state.withLock { $0.now } }
   public var minimumResolution: Duration { .zero }
 
-  /// How many tasks are sleeping on this clock right now.
-  public var sleepers: Int { state.withLock { $0.sleepers.count } }
+  /// How many tasks are sleeping on this clock.
+  public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
   public func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-    let id = state.withLock { s -> UInt64 in
-      s.nextID += 1
-      return s.nextID
+    let id = state.withLock { state in
+      state.nextID += 1
+      return state.nextID
     }
     try await withTaskCancellationHandler {
-      try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-        let resumeNow: Bool = state.withLock { s in
-          if deadline <= s.now || Task.isCancelled { return true }
-          s.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: c))
-          return false
+      try await withCheckedThrowingContinuation {
+        (continuation: CheckedContinuation<Void, any Error>) in
+        enum Action { case wait, wake, cancel }
+        let action = state.withLock { state -> Action in
+          if Task.isCancelled { return .cancel }
+          if deadline <= state.now { return .wake }
+          state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
+          return .wait
         }
-        if resumeNow { c.resume() }
+        switch action {
+        case .wait: break
+        case .wake: continuation.resume()
+        case .cancel: continuation.resume(throwing: CancellationError())
+        }
       }
     } onCancel: {
-      let c = state.withLock { s -> CheckedContinuation<Void, any Error>? in
-        guard let i = s.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
-        return s.sleepers.remove(at: i).continuation
-      }
-      c?.resume(throwing: CancellationError())
+      let sleeper = state.withLock { $0.sleepers.removeValue(forKey: id) }
+      sleeper?.continuation.resume(throwing: CancellationError())
     }
-    try Task.checkCancellation()
   }
 
-  /// Moves time forward and wakes every sleeper whose deadline has passed.
+  /// Moves time forward and wakes every sleeper whose deadline has come.
   public func advance(by duration: Duration) {
-    let woken = state.withLock { s -> [CheckedContinuation<Void, any Error>] in
-      s.now = s.now.advanced(by: duration)
-      let now = s.now
-      let due = s.sleepers.filter { $0.deadline <= now }
-      s.sleepers.removeAll { $0.deadline <= now }
-      return due.map(\.continuation)
+    let woken = state.withLock { state -> [Sleeper] in
+      state.now = state.now.advanced(by: duration)
+      let now = state.now
+      let due = state.sleepers.filter { $0.value.deadline <= now }
+      for key in due.keys { state.sleepers.removeValue(forKey: key) }
+      return Array(due.values)
     }
-    for c in woken { c.resume() }
+    for sleeper in woken { sleeper.continuation.resume() }
   }
 
-  /// Waits (yielding, bounded) until at least `count` tasks sleep on the clock.
-  /// Returns false when that did not happen within `attempts` yields.
-  @discardableResult
-  public func waitForSleepers(_ count: Int, attempts: Int = 100_000) async -> Bool {
-    for _ in 0..<attempts {
-      if sleepers >= count { return true }
-      await Task.yield()
+  /// Waits (up to 5 s of real time) until at least `count` tasks sleep on this clock.
+  public func waitForSleepers(_ count: Int, sourceLocation: SourceLocation = #_sourceLocation) async {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while sleeperCount < count {
+      if ContinuousClock.now > deadline {
+        Issue.record("timed out waiting for \(count) sleeper(s)", sourceLocation: sourceLocation)
+        return
+      }
+      try? await Task.sleep(for: .milliseconds(1))
     }
-    return sleepers >= count
   }
 }

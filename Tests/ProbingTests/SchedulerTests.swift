@@ -119,7 +119,7 @@ struct SchedulerTests {
     #expect(log.count(a.id) >= 2)
     #expect(log.count(c.id) >= 2)
     await scheduler.stop()
-    #expect(clock.sleepers == 0)
+    #expect(clock.sleeperCount == 0)
   }
 
   @Test func progressFailsWhenARunIsStuckOrTheTickStops() async {

@@ -1,4 +1,5 @@
 import Glibc
+import AtalayaTestSupport
 import Systemd
 import Testing
 

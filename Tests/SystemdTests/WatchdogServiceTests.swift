@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import Synchronization
+import AtalayaTestSupport
 import Systemd
 import Testing
 
@@ -99,40 +100,5 @@ extension NotifySocketTests {
         #expect(pings.count >= 2 && pings.count <= 8, "got \(pings.count) pings")
       }
     }
-  }
-}
-
-@Suite struct ProgressMonitorTests {
-  @Test func recentBeatMeansProgress() {
-    let clock = ManualClock()
-    let monitor = ProgressMonitor(start: clock.now)
-    #expect(monitor.isProgressing(now: clock.now, maxSilence: .seconds(60)))
-    clock.advance(by: .seconds(60))
-    #expect(monitor.isProgressing(now: clock.now, maxSilence: .seconds(60)))
-    clock.advance(by: .seconds(1))
-    #expect(!monitor.isProgressing(now: clock.now, maxSilence: .seconds(60)))
-    monitor.beat(at: clock.now)
-    #expect(monitor.isProgressing(now: clock.now, maxSilence: .seconds(60)))
-    #expect(monitor.lastProgress == clock.now)
-  }
-
-  @Test func olderBeatsDoNotMoveProgressBack() {
-    let clock = ManualClock()
-    let monitor = ProgressMonitor(start: clock.now)
-    clock.advance(by: .seconds(30))
-    let late = clock.now
-    monitor.beat(at: late)
-    monitor.beat(at: late.advanced(by: .seconds(-20)))
-    #expect(monitor.lastProgress == late)
-  }
-
-  @Test func monotonicConvenienceFeedsTheWatchdogCheck() async throws {
-    let monitor = ProgressMonitor()
-    let check = monitor.progressCheck(maxSilence: .milliseconds(50))
-    #expect(check())
-    try await Task.sleep(for: .milliseconds(80))
-    #expect(!check())
-    monitor.beat()
-    #expect(check())
   }
 }

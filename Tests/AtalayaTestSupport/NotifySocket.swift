@@ -3,13 +3,14 @@ import Testing
 
 /// A real AF_UNIX datagram socket standing in for systemd's notification socket.
 /// ``address`` is what goes into `NOTIFY_SOCKET` (a path, or `@name` for an abstract socket).
-final class NotifySocket {
-  let fd: Int32
-  let address: String
+public final class NotifySocket: @unchecked Sendable {
+  public let fd: Int32
+  /// What goes into NOTIFY_SOCKET.
+  public let address: String
   private let directory: String?
 
   /// Binds a socket in a fresh temp dir, or in the abstract namespace when `abstract`.
-  init(abstract: Bool = false) throws {
+  public init(abstract: Bool = false) throws {
     fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { throw SocketError(call: "socket", code: errno) }
     var addr = sockaddr_un()
@@ -43,6 +44,19 @@ final class NotifySocket {
     }
   }
 
+  /// Reads datagrams until one satisfies `predicate` (returning all read so far)
+  /// or `timeout` passes.
+  public func receive(until predicate: (String) -> Bool, timeout: Duration) -> [String] {
+    let deadline = ContinuousClock.now + timeout
+    var seen: [String] = []
+    while ContinuousClock.now < deadline {
+      guard let m = receive(timeout: deadline - ContinuousClock.now) else { break }
+      seen.append(m)
+      if predicate(m) { break }
+    }
+    return seen
+  }
+
   deinit {
     close(fd)
     if let directory {
@@ -52,7 +66,7 @@ final class NotifySocket {
   }
 
   /// The next datagram, waiting at most `timeout`; nil if none came.
-  func receive(timeout: Duration = .seconds(2)) -> String? {
+  public func receive(timeout: Duration = .seconds(2)) -> String? {
     var pollFD = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
     let millis = Int32(
       timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
@@ -66,21 +80,21 @@ final class NotifySocket {
   }
 
   /// Every datagram already queued, without waiting.
-  func drain() -> [String] {
+  public func drain() -> [String] {
     var messages: [String] = []
     while let message = receive(timeout: .zero) { messages.append(message) }
     return messages
   }
 }
 
-struct SocketError: Error, CustomStringConvertible {
-  var call: String
-  var code: Int32
-  var description: String { "\(call) failed: \(String(cString: strerror(code)))" }
+public struct SocketError: Error, CustomStringConvertible {
+  public var call: String
+  public var code: Int32
+  public var description: String { "\(call) failed: \(String(cString: strerror(code)))" }
 }
 
 /// Runs `body` with `NOTIFY_SOCKET` set to `value` (or unset when nil), restoring it after.
-func withNotifySocketEnvironment<T>(_ value: String?, _ body: () async throws -> T) async rethrows
+public func withNotifySocketEnvironment<T>(_ value: String?, _ body: () async throws -> T) async rethrows
   -> T
 {
   let previous = getenv("NOTIFY_SOCKET").map { String(cString: $0) }
@@ -92,7 +106,7 @@ func withNotifySocketEnvironment<T>(_ value: String?, _ body: () async throws ->
 }
 
 /// The current CLOCK_MONOTONIC time in microseconds.
-func monotonicMicroseconds() -> UInt64 {
+public func monotonicMicroseconds() -> UInt64 {
   var ts = timespec()
   clock_gettime(CLOCK_MONOTONIC, &ts)
   return UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1_000
