@@ -8,7 +8,7 @@ struct SimulatorState: Sendable {
     var dict: [String: ProviderState] = [:]
     for p in providers {
       dict[p.name] = ProviderState(
-        provider: p, rng: SeededGenerator(seed: seed ^ SeededGenerator.hash(p.name)))
+        provider: p, rng: SplitMix64(seed: seed ^ stableHash(p.name)))
     }
     self.providers = dict
   }
@@ -17,7 +17,7 @@ struct SimulatorState: Sendable {
 /// One provider's counters, generator and last request.
 struct ProviderState: Sendable {
   var provider: SimulatedProvider
-  var rng: SeededGenerator
+  var rng: SplitMix64
   var requestCount = 0
   /// Requests that reached the behavior (authorized, known endpoint, valid body).
   var servedCount = 0

@@ -1,11 +1,11 @@
 import ArgumentParser
+import AtalayaAgent
+import AtalayaCore
+import Logging
 
 #if canImport(Glibc)
   import Glibc
 #endif
-import AtalayaAgent
-import AtalayaCore
-import Logging
 
 /// `atalaya run`: the long-running agent.
 struct RunCommand: AsyncParsableCommand {

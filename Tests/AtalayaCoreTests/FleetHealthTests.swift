@@ -7,7 +7,8 @@ import Testing
 @Suite struct FleetHealthTests {
   let time = ManualTimeSource()
 
-  func config(_ providers: [(String, [String])], window: Duration = .seconds(600)) -> AtalayaConfig {
+  func config(_ providers: [(String, [String])], window: Duration = .seconds(600)) -> AtalayaConfig
+  {
     AtalayaConfig(
       window: window,
       providers: providers.map { name, models in
@@ -15,7 +16,8 @@ import Testing
           name: name, baseURL: "http://127.0.0.1:1/v1",
           checks: models.map { CheckConfig(model: $0, slow: .seconds(2)) })
       },
-      circuitBreaker: CircuitBreakerConfig(failureThreshold: 2, resetTimeout: .seconds(30), successThreshold: 1))
+      circuitBreaker: CircuitBreakerConfig(
+        failureThreshold: 2, resetTimeout: .seconds(30), successThreshold: 1))
   }
 
   func outcome(_ provider: String, _ model: String, _ result: ResultClass, latency: Double = 0.1)

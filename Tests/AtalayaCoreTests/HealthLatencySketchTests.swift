@@ -40,13 +40,13 @@ import Testing
   }
 
   @Test func logUniformRandomData() {
-    var rng = SeededGenerator(seed: 1)
+    var rng = SplitMix64(seed: 1)
     let values = (0..<20_000).map { _ in pow(10, Double.random(in: -4...3, using: &rng)) }
     expectAccurate(values)
   }
 
   @Test func typicalLatenciesSmallSamples() {
-    var rng = SeededGenerator(seed: 2)
+    var rng = SplitMix64(seed: 2)
     for n in [1, 2, 3, 7, 20, 61] {
       expectAccurate((0..<n).map { _ in Double.random(in: 0.2...3, using: &rng) })
     }
@@ -62,7 +62,7 @@ import Testing
   }
 
   @Test func bimodalAndHeavyTailed() {
-    var rng = SeededGenerator(seed: 3)
+    var rng = SplitMix64(seed: 3)
     let bimodal = (0..<5_000).map { i in
       i % 10 == 0 ? 100 + Double.random(in: 0...1, using: &rng) : 0.001
     }
@@ -96,7 +96,7 @@ import Testing
   }
 
   @Test func memoryIsProportionalToDistinctBins() {
-    var rng = SeededGenerator(seed: 4)
+    var rng = SplitMix64(seed: 4)
     var sketch = LatencySketch()
     for _ in 0..<10_000 { sketch.add(Double.random(in: 0.5...0.6, using: &rng)) }
     // 0.5…0.6 spans log(1.2)/log(γ) ≈ 9.1 bins.
@@ -107,7 +107,7 @@ import Testing
   }
 
   @Test func mergeEqualsAddingEverything() {
-    var rng = SeededGenerator(seed: 5)
+    var rng = SplitMix64(seed: 5)
     let a = (0..<3_000).map { _ in Double.random(in: 0.01...2, using: &rng) }
     let b = (0..<2_000).map { _ in Double.random(in: 1...60, using: &rng) }
     var left = LatencySketch()

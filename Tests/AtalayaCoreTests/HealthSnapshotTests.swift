@@ -124,7 +124,7 @@ import Testing
   }
 
   @Test func randomBytesNeverTrap() {
-    var rng = SeededGenerator(seed: 9)
+    var rng = SplitMix64(seed: 9)
     for n in [1, 2, 16, 300] {
       let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
       #expect(throws: HealthSnapshotError.self) { try HealthSnapshot.decode(bytes) }

@@ -75,7 +75,8 @@ public final class ManualClock: Clock, Sendable {
   }
 
   /// Waits (up to 5 s of real time) until at least `count` tasks sleep on this clock.
-  public func waitForSleepers(_ count: Int, sourceLocation: SourceLocation = #_sourceLocation) async {
+  public func waitForSleepers(_ count: Int, sourceLocation: SourceLocation = #_sourceLocation) async
+  {
     let deadline = ContinuousClock.now + .seconds(5)
     while sleeperCount < count {
       if ContinuousClock.now > deadline {

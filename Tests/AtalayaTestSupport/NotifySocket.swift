@@ -94,7 +94,8 @@ public struct SocketError: Error, CustomStringConvertible {
 }
 
 /// Runs `body` with `NOTIFY_SOCKET` set to `value` (or unset when nil), restoring it after.
-public func withNotifySocketEnvironment<T>(_ value: String?, _ body: () async throws -> T) async rethrows
+public func withNotifySocketEnvironment<T>(_ value: String?, _ body: () async throws -> T)
+  async rethrows
   -> T
 {
   let previous = getenv("NOTIFY_SOCKET").map { String(cString: $0) }

@@ -4,18 +4,6 @@ import Testing
 
 /// The prober must classify anything without trapping.
 @Suite struct ProberFuzzTests {
-  /// A deterministic generator (SplitMix64) so failures reproduce.
-  struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   static let seeds: [String] = [
     #"{"choices":[{"message":{"role":"assistant","content":"ok"}}],"usage":{"prompt_tokens":1,"completion_tokens":2,"cost":0.1}}"#,
     "data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\ndata: {\"usage\":{\"prompt_tokens\":1}}\n\ndata: [DONE]\n\n",
@@ -32,7 +20,7 @@ import Testing
   ]
 
   @Test func randomAndMutatedBodiesNeverTrap() {
-    var rng = SplitMix(state: 42)
+    var rng = SplitMix64(seed: 42)
     let providers = ProviderType.allCases.map { provider($0) }
     let checks = [chat(), chat(stream: true), modelsCheck]
     let contentTypes: [String?] = [

@@ -1,5 +1,5 @@
-import Glibc
 import AtalayaTestSupport
+import Glibc
 import Systemd
 import Testing
 

@@ -1,7 +1,7 @@
+import AtalayaTestSupport
 import Logging
 import ServiceLifecycle
 import Synchronization
-import AtalayaTestSupport
 import Systemd
 import Testing
 
