@@ -179,3 +179,23 @@ import Testing
     #expect(next.firstQueuedAt == t0)
   }
 }
+
+@Suite struct AttemptResultRedactionTests {
+  @Test func reasonsLoseTheReceiversSecrets() {
+    let receiver = ReceiverConfig(
+      name: "s", kind: .slack, url: Secret("https://hooks.slack.com/services/T0/B0/SECRETSECRET"),
+      bearerToken: Secret("bearer-token-0123456789"))
+    let result = AttemptResult.retryable(
+      reason:
+        "other: POST https://hooks.slack.com/services/T0/B0/SECRETSECRET with bearer-token-0123456789",
+      retryAfter: 3)
+    guard case .retryable(let reason, let retryAfter) = result.redacted(by: receiver.redactor)
+    else {
+      Issue.record("kind changed")
+      return
+    }
+    #expect(!reason.contains("SECRETSECRET"))
+    #expect(!reason.contains("bearer-token-0123456789"))
+    #expect(retryAfter == 3)
+  }
+}

@@ -30,4 +30,15 @@ public enum AttemptResult: Sendable, Equatable {
       return .permanent(reason: "HTTP \(status)")
     }
   }
+
+  /// The same result with secrets (the receiver's URL, token, header values)
+  /// removed from its reason, before it is stored or logged.
+  public func redacted(by redactor: Redactor) -> AttemptResult {
+    switch self {
+    case .delivered: .delivered
+    case .retryable(let reason, let retryAfter):
+      .retryable(reason: redactor.redact(reason), retryAfter: retryAfter)
+    case .permanent(let reason): .permanent(reason: redactor.redact(reason))
+    }
+  }
 }

@@ -254,7 +254,7 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
       entry.notification, receiver: config, externalURL: externalURL)
     {
       let response = await transport.send(request)
-      result = AttemptResult.classify(response, now: timeSource.now())
+      result = AttemptResult.classify(response, now: timeSource.now()).redacted(by: config.redactor)
     } else {
       result = .permanent(reason: "no url configured")
     }
