@@ -85,6 +85,15 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // Alert delivery: receiver payloads, the durable outbox, the delivery loop.
+    .target(
+      name: "Alerting",
+      dependencies: [
+        "AtalayaCore", "Probing",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict
+    ),
     .executableTarget(
       name: "atalaya",
       dependencies: [
@@ -96,7 +105,8 @@ let package = Package(
     ),
     // Helpers shared by the test targets.
     .target(
-      name: "AtalayaTestSupport", dependencies: ["AtalayaCore"], path: "Tests/AtalayaTestSupport",
+      name: "AtalayaTestSupport", dependencies: ["AtalayaCore", "Probing"],
+      path: "Tests/AtalayaTestSupport",
       swiftSettings: strict),
 
     .testTarget(
@@ -109,6 +119,9 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(
       name: "SystemdTests", dependencies: ["Systemd", "AtalayaTestSupport"], swiftSettings: strict),
+    .testTarget(
+      name: "AlertingTests", dependencies: ["Alerting", "Exposition", "AtalayaTestSupport"],
+      swiftSettings: strict),
     .testTarget(
       name: "AtalayaAgentTests",
       dependencies: ["AtalayaAgent", "Simulator", "Probing", "AtalayaTestSupport"],

@@ -148,6 +148,8 @@ public enum Catalogue {
     windowSuccessRatio, windowLatencySeconds, circuitState, providerStatus,
     rateLimitRemaining, rateLimitResetSeconds, tokensTotal,
     buildInfo, configLastReloadSuccessful, configLastReloadSuccessTimestampSeconds,
+    alerts, ruleEvaluationsTotal, ruleEvaluationFailuresTotal,
+    notificationsTotal, notificationQueueLength, notificationLatencySeconds,
     processResidentMemoryBytes, processVirtualMemoryBytes, processCPUSecondsTotal,
     processOpenFDs, processMaxFDs, processStartTimeSeconds,
   ]

@@ -1,4 +1,5 @@
 import AtalayaCore
+import AtalayaTestSupport
 import Probing
 import Synchronization
 import Testing

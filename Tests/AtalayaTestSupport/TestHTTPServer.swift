@@ -5,22 +5,24 @@ import Synchronization
 /// A small blocking HTTP/1.1 server on 127.0.0.1 for transport tests: one
 /// pthread accepts, one pthread per connection serves keep-alive requests as
 /// the test's handler scripts them.
-final class TestHTTPServer: Sendable {
+public final class TestHTTPServer: Sendable {
   /// A request as the server saw it.
-  struct Request: Sendable {
-    var method: String
-    var path: String
+  public struct Request: Sendable {
+    public var method: String
+    public var path: String
     /// Names lowercased.
-    var headers: [HTTPHeader]
-    var body: [UInt8]
-    var connection: Int
+    public var headers: [HTTPHeader]
+    public var body: [UInt8]
+    public var connection: Int
 
-    func header(_ name: String) -> String? { headers.first { $0.name == name.lowercased() }?.value }
-    var bodyText: String { String(decoding: body, as: UTF8.self) }
+    public func header(_ name: String) -> String? {
+      headers.first { $0.name == name.lowercased() }?.value
+    }
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
   }
 
   /// What to do with a request.
-  enum Action: Sendable {
+  public enum Action: Sendable {
     /// A complete response with Content-Length.
     case respond(status: Int, headers: [HTTPHeader] = [], body: [UInt8] = [])
     /// A chunked response; each chunk is sent after its delay (ms).
@@ -36,13 +38,13 @@ final class TestHTTPServer: Sendable {
     var connections = 0
   }
 
-  let port: Int
+  public let port: Int
   private let listenFD: Int32
   private let state = Mutex(State())
   private let stopped = Atomic<Bool>(false)
   private let handler: @Sendable (Request) -> Action
 
-  init(handler: @escaping @Sendable (Request) -> Action) {
+  public init(handler: @escaping @Sendable (Request) -> Action) {
     self.handler = handler
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     precondition(fd >= 0)
@@ -68,18 +70,18 @@ final class TestHTTPServer: Sendable {
     spawnThread { [self] in acceptLoop() }
   }
 
-  convenience init(status: Int = 200, headers: [HTTPHeader] = [], body: String) {
+  public convenience init(status: Int = 200, headers: [HTTPHeader] = [], body: String) {
     let bytes = Array(body.utf8)
     self.init { _ in .respond(status: status, headers: headers, body: bytes) }
   }
 
   deinit { stop() }
 
-  var baseURL: String { "http://127.0.0.1:\(port)" }
-  var requests: [Request] { state.withLock { $0.requests } }
-  var connectionCount: Int { state.withLock { $0.connections } }
+  public var baseURL: String { "http://127.0.0.1:\(port)" }
+  public var requests: [Request] { state.withLock { $0.requests } }
+  public var connectionCount: Int { state.withLock { $0.connections } }
 
-  func stop() {
+  public func stop() {
     guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
     shutdown(listenFD, Int32(SHUT_RDWR))
   }

@@ -1,5 +1,3 @@
-import AtalayaCore
-
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)

@@ -1,0 +1,371 @@
+import AtalayaCore
+import Logging
+import Probing
+import Synchronization
+
+/// Delivers notifications durably: every enqueued notification is persisted in
+/// the outbox (`state_dir/outbox.json`, or memory only without a state dir) and
+/// sent to its receiver until it is delivered, permanently rejected or older
+/// than the receiver's `max_age`.
+///
+/// One worker per receiver sends that receiver's notifications one at a time, in
+/// enqueue order (a failing head blocks the ones behind it, so a resolve never
+/// overtakes its firing); receivers do not wait for each other. Retries follow
+/// ``RetryPolicy`` on the injected clock; the outbox keeps wall times from the
+/// injected ``TimeSource``. At start the outbox is loaded and what is owed is sent.
+public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
+  /// Writes one console receiver line (standard output in production).
+  public typealias ConsoleWriter = @Sendable (String) -> Void
+
+  private struct Worker {
+    var config: ReceiverConfig
+    var task: Task<Void, Never>
+    var bell: AsyncStream<Void>.Continuation
+  }
+
+  private struct State {
+    var outbox: Outbox
+    var receivers: [String: ReceiverConfig] = [:]
+    var counters: [String: DeliveryMetrics.Receiver] = [:]
+    var workers: [String: Worker] = [:]
+    var running = false
+    var stopped = false
+    /// Bumped on every outbox change; the file is written only when it moved on.
+    var generation: UInt64 = 1
+  }
+
+  private enum Next {
+    case stop
+    case idle
+    case wait(Duration)
+    case dropped(OutboxEntry, DropReason)
+    case send(OutboxEntry, ReceiverConfig)
+  }
+
+  private let state: Mutex<State>
+  private let written = Mutex<UInt64>(0)
+  private let file: StateFile?
+  private let transport: any HTTPTransport
+  private let clock: C
+  private let timeSource: any TimeSource
+  private let policy: RetryPolicy
+  private let random: @Sendable () -> Double
+  private let externalURL: String
+  private let console: ConsoleWriter
+  private let logger: Logger
+
+  /// - Parameters:
+  ///   - receivers: the configured receivers (see ``apply(receivers:)``).
+  ///   - file: the outbox file (`state_dir/outbox.json`), nil to keep it in memory. A
+  ///     corrupt or foreign file is set aside (`outbox.json.corrupt-<time>`) and logged.
+  ///   - transport: HTTP for webhook, Slack and Alertmanager receivers.
+  ///   - clock: what retries sleep on.
+  ///   - timeSource: wall time for the outbox (queue times, max age, latency).
+  ///   - random: a source of numbers in [0, 1) for the jitter.
+  ///   - externalURL: the webhook payload's `externalURL`.
+  ///   - console: where console receivers write their lines.
+  public init(
+    receivers: [ReceiverConfig], file: StateFile?, transport: any HTTPTransport, clock: C,
+    timeSource: any TimeSource, policy: RetryPolicy = RetryPolicy(),
+    random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+    externalURL: String = "", console: @escaping ConsoleWriter = { print($0) }, logger: Logger
+  ) {
+    self.file = file
+    self.transport = transport
+    self.clock = clock
+    self.timeSource = timeSource
+    self.policy = policy
+    self.random = random
+    self.externalURL = externalURL
+    self.console = console
+    self.logger = logger
+    self.state = Mutex(State(outbox: Self.load(file, now: timeSource.now(), logger: logger)))
+    apply(receivers: receivers)
+  }
+
+  // MARK: Public API
+
+  /// Queues `notifications` durably (the outbox file is written before this
+  /// returns) and wakes their receivers. Ids already queued or recently finished
+  /// are ignored; notifications for unknown receivers are dropped and counted.
+  public func enqueue(_ notifications: [AlertNotification]) {
+    guard !notifications.isEmpty else { return }
+    let now = timeSource.now()
+    let (bells, unknown) = state.withLock {
+      s -> ([AsyncStream<Void>.Continuation], [AlertNotification]) in
+      var bells: [AsyncStream<Void>.Continuation] = []
+      var unknown: [AlertNotification] = []
+      var changed = false
+      for notification in notifications {
+        guard s.receivers[notification.receiver] != nil else {
+          unknown.append(notification)
+          s.counters[notification.receiver, default: .init()].dropped += 1
+          continue
+        }
+        guard s.outbox.enqueue(notification, now: now) else { continue }
+        changed = true
+        if let bell = s.workers[notification.receiver]?.bell { bells.append(bell) }
+      }
+      if changed { s.generation += 1 }
+      return (bells, unknown)
+    }
+    for notification in unknown {
+      logger.error(
+        "notification for an unknown receiver dropped",
+        metadata: ["receiver": "\(notification.receiver)", "notification": "\(notification.id)"])
+    }
+    persist()
+    for bell in bells { bell.yield() }
+  }
+
+  /// Replaces the receivers. Unchanged receivers keep delivering undisturbed;
+  /// changed ones restart after their attempt in flight; entries owed to removed
+  /// receivers are dropped (counted and logged).
+  public func apply(receivers: [ReceiverConfig]) {
+    let dropped = state.withLock { s -> [OutboxEntry] in
+      s.receivers = Dictionary(receivers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+      let orphans = s.outbox.entries.filter { s.receivers[$0.receiver] == nil }
+      for entry in orphans {
+        s.outbox.finish(entry.id)
+        s.counters[entry.receiver, default: .init()].dropped += 1
+      }
+      if !orphans.isEmpty { s.generation += 1 }
+      if s.running { startWorkers(&s) }
+      return orphans
+    }
+    for entry in dropped { logDrop(entry, reason: .receiverRemoved, url: "(removed)") }
+    if !dropped.isEmpty { persist() }
+  }
+
+  /// Delivers until cancelled, then stops the workers and waits for them
+  /// (an attempt cut short by the shutdown stays owed).
+  public func run() async {
+    let started = state.withLock { s -> Bool in
+      guard !s.running, !s.stopped else { return false }
+      s.running = true
+      startWorkers(&s)
+      return true
+    }
+    guard started else { return }
+    let (parking, keepAlive) = AsyncStream<Void>.makeStream()
+    for await _ in parking {}
+    keepAlive.finish()
+    let tasks = state.withLock { s -> [Task<Void, Never>] in
+      s.stopped = true
+      s.running = false
+      let tasks = s.workers.values.map(\.task)
+      for worker in s.workers.values { worker.bell.finish() }
+      s.workers = [:]
+      return tasks
+    }
+    for task in tasks { task.cancel() }
+    for task in tasks { await task.value }
+    persist()
+  }
+
+  /// Counters, queue lengths and latency per receiver (configured or with history).
+  public var metrics: DeliveryMetrics {
+    state.withLock { s in
+      var metrics = DeliveryMetrics()
+      for name in s.receivers.keys { metrics.receivers[name] = s.counters[name] ?? .init() }
+      for (name, counters) in s.counters { metrics.receivers[name] = counters }
+      for entry in s.outbox.entries {
+        metrics.receivers[entry.receiver, default: .init()].queueLength += 1
+      }
+      return metrics
+    }
+  }
+
+  /// Everything owed, oldest first.
+  public var owed: [OutboxEntry] { state.withLock { $0.outbox.entries } }
+
+  /// The number of notifications owed (all receivers).
+  public var queueLength: Int { state.withLock { $0.outbox.entries.count } }
+
+  // MARK: Workers
+
+  /// Starts a worker for every receiver without one; restarts those whose config changed.
+  private func startWorkers(_ s: inout State) {
+    for (name, worker) in s.workers where s.receivers[name] != worker.config {
+      worker.task.cancel()
+      worker.bell.finish()
+      s.workers[name] = nil
+      if let config = s.receivers[name] {
+        s.workers[name] = makeWorker(config, after: worker.task)
+      }
+    }
+    for (name, config) in s.receivers where s.workers[name] == nil {
+      s.workers[name] = makeWorker(config, after: nil)
+    }
+  }
+
+  private func makeWorker(_ config: ReceiverConfig, after previous: Task<Void, Never>?) -> Worker {
+    let (bell, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    let task = Task { [self] in
+      await previous?.value
+      await work(config.name, bell: bell)
+    }
+    return Worker(config: config, task: task, bell: continuation)
+  }
+
+  private func work(_ name: String, bell: AsyncStream<Void>) async {
+    var wakeups = bell.makeAsyncIterator()
+    while !Task.isCancelled {
+      let now = timeSource.now()
+      switch state.withLock({ next(&$0, name, now) }) {
+      case .stop:
+        return
+      case .idle:
+        if await wakeups.next() == nil { return }
+      case .wait(let duration):
+        do { try await clock.sleep(for: duration) } catch { return }
+      case .dropped(let entry, let reason):
+        logDrop(
+          entry, reason: reason, url: state.withLock { $0.receivers[name]?.redactedURL } ?? "")
+        persist()
+      case .send(let entry, let config):
+        await attempt(entry, config)
+      }
+    }
+  }
+
+  private func next(_ s: inout State, _ name: String, _ now: Timestamp) -> Next {
+    guard let config = s.receivers[name] else { return .stop }
+    guard let head = s.outbox.head(of: name) else { return .idle }
+    switch DeliveryStateMachine.step(head, now: now, maxAge: config.maxAge) {
+    case .send:
+      return .send(head, config)
+    case .wait(let until):
+      return .wait(max(.milliseconds(1), until - now))
+    case .drop(let reason):
+      s.outbox.finish(head.id)
+      s.counters[name, default: .init()].dropped += 1
+      s.generation += 1
+      return .dropped(head, reason)
+    }
+  }
+
+  private func attempt(_ entry: OutboxEntry, _ config: ReceiverConfig) async {
+    let result: AttemptResult
+    if config.kind == .console {
+      for line in ConsolePayload.lines(entry.notification) { console(line) }
+      result = .delivered
+    } else if let request = ReceiverRequest.make(
+      entry.notification, receiver: config, externalURL: externalURL)
+    {
+      let response = await transport.send(request)
+      result = AttemptResult.classify(response, now: timeSource.now()).redacted(by: config.redactor)
+    } else {
+      result = .permanent(reason: "no url configured")
+    }
+    // A shutdown or reconfiguration cut the attempt short: it stays owed as it was.
+    if Task.isCancelled && result != .delivered { return }
+    let now = timeSource.now()
+    let transition = DeliveryStateMachine.after(
+      entry, result: result, now: now, policy: policy, random: random())
+    let applied = state.withLock { s -> Bool in
+      guard s.outbox.head(of: config.name)?.id == entry.id else { return false }
+      var counters = s.counters[config.name, default: .init()]
+      switch transition {
+      case .delivered(let latency):
+        s.outbox.finish(entry.id)
+        counters.sent += 1
+        counters.latency.observe(latency.seconds)
+      case .retry(let updated):
+        s.outbox.update(updated)
+        counters.failed += 1
+      case .dropped:
+        s.outbox.finish(entry.id)
+        counters.failed += 1
+        counters.dropped += 1
+      }
+      s.counters[config.name] = counters
+      s.generation += 1
+      return true
+    }
+    guard applied else { return }
+    persist()
+    log(transition, entry: entry, config: config, now: now)
+  }
+
+  // MARK: Logging
+
+  private func log(
+    _ transition: DeliveryTransition, entry: OutboxEntry, config: ReceiverConfig, now: Timestamp
+  ) {
+    var metadata: Logger.Metadata = [
+      "receiver": "\(config.name)", "url": "\(config.redactedURL)",
+      "notification": "\(entry.id)", "status": "\(entry.notification.status.rawValue)",
+      "alerts": "\(entry.notification.alerts.count)",
+    ]
+    switch transition {
+    case .delivered(let latency):
+      metadata["latency_seconds"] = "\(NumberText.fixed(latency.seconds, 3))"
+      logger.info("notification delivered", metadata: metadata)
+    case .retry(let updated):
+      metadata["attempt"] = "\(updated.attempts)"
+      metadata["error"] = "\(config.redactor.redact(updated.lastError ?? ""))"
+      metadata["retry_in_seconds"] = "\(NumberText.fixed((updated.nextAttemptAt - now).seconds, 3))"
+      logger.warning("notification delivery failed; will retry", metadata: metadata)
+    case .dropped(let reason):
+      logDrop(entry, reason: reason, url: config.redactedURL, redactor: config.redactor)
+    }
+  }
+
+  private func logDrop(
+    _ entry: OutboxEntry, reason: DropReason, url: String,
+    redactor: Redactor = Redactor(secrets: [])
+  ) {
+    logger.error(
+      "notification dropped",
+      metadata: [
+        "receiver": "\(entry.receiver)", "url": "\(url)", "notification": "\(entry.id)",
+        "reason": "\(redactor.redact(reason.description))", "attempts": "\(entry.attempts)",
+      ])
+  }
+
+  // MARK: Persistence
+
+  private static func load(_ file: StateFile?, now: Timestamp, logger: Logger) -> Outbox {
+    guard let file else { return Outbox() }
+    do {
+      guard let bytes = try file.read() else { return Outbox() }
+      let outbox = try Outbox.decode(bytes)
+      if !outbox.entries.isEmpty {
+        logger.info(
+          "restored notification outbox",
+          metadata: ["owed": "\(outbox.entries.count)", "path": "\(file.path)"])
+      }
+      return outbox
+    } catch {
+      do {
+        let aside = try file.setAside(now: now)
+        logger.error(
+          "outbox file unusable; set aside",
+          metadata: ["error": "\(error)", "moved_to": "\(aside)"])
+      } catch {
+        logger.error("outbox file unusable and could not be moved", metadata: ["error": "\(error)"])
+      }
+      return Outbox()
+    }
+  }
+
+  /// Writes the outbox when it changed since the last write; a newer snapshot is
+  /// never overwritten by an older one.
+  private func persist() {
+    guard let file else { return }
+    written.withLock { writtenGeneration in
+      let (bytes, generation) = state.withLock { s -> ([UInt8]?, UInt64) in
+        s.generation > writtenGeneration ? (s.outbox.encode(), s.generation) : (nil, s.generation)
+      }
+      guard let bytes else { return }
+      do {
+        try file.write(bytes)
+        writtenGeneration = generation
+      } catch {
+        logger.error(
+          "cannot write the notification outbox", metadata: ["error": "\(error)"])
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+extension Catalogue {
+  // MARK: Alerting (rule engine)
+
+  /// `state` label values of ``alerts``.
+  public static let alertStates = ["pending", "firing"]
+
+  public static let alerts = MetricFamily(
+    name: "atalaya_alerts",
+    help: "Active alert instances by alert name and state (pending or firing).",
+    type: .gauge, labelNames: ["alertname", "state"])
+
+  public static let ruleEvaluationsTotal = MetricFamily(
+    name: "atalaya_rule_evaluations_total",
+    help: "Rule evaluations run (one per rule per evaluation interval).",
+    type: .counter)
+
+  public static let ruleEvaluationFailuresTotal = MetricFamily(
+    name: "atalaya_rule_evaluation_failures_total",
+    help: "Rule evaluations that failed (the rule's signal could not be computed).",
+    type: .counter)
+
+  // MARK: Alerting (delivery)
+
+  /// `result` label values of ``notificationsTotal``.
+  public static let notificationResults = ["sent", "failed", "dropped"]
+  /// Bucket upper bounds of ``notificationLatencySeconds``, in seconds (retries
+  /// can take minutes to hours, so the buckets reach one hour).
+  public static let notificationLatencyBuckets: [Double] = [
+    0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600,
+  ]
+
+  public static let notificationsTotal = MetricFamily(
+    name: "atalaya_notifications_total",
+    help:
+      "Alert notifications by receiver and result: sent = delivered, failed = a delivery attempt "
+      + "failed (each retry counts), dropped = given up (max_age reached, permanent failure, "
+      + "receiver removed).",
+    type: .counter, labelNames: ["receiver", "result"])
+
+  public static let notificationQueueLength = MetricFamily(
+    name: "atalaya_notification_queue_length",
+    help: "Alert notifications owed to the receiver (queued or waiting for a retry).",
+    type: .gauge, labelNames: ["receiver"])
+
+  public static let notificationLatencySeconds = MetricFamily(
+    name: "atalaya_notification_latency_seconds",
+    help: "Time from queueing an alert notification to its successful delivery, in seconds.",
+    type: .histogram, labelNames: ["receiver"], buckets: notificationLatencyBuckets)
+}

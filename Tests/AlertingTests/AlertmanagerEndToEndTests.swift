@@ -1,0 +1,130 @@
+import Alerting
+import AtalayaCore
+import AtalayaTestSupport
+import Foundation
+import Testing
+
+/// A real Alertmanager (Debian's prometheus-alertmanager) on loopback, started
+/// per test with clustering off and a temporary storage path; killed on exit.
+struct AlertmanagerProcess {
+  static let binary = "/usr/bin/prometheus-alertmanager"
+
+  let process: ChildProcess
+  let port: Int
+  var url: String { "http://127.0.0.1:\(port)" }
+
+  init(directory: TemporaryDirectory) async throws {
+    try #require(
+      FileManager.default.isExecutableFile(atPath: Self.binary),
+      "\(Self.binary) is missing: apt-get install prometheus-alertmanager (make test-deps)")
+    let config = try directory.write(
+      "alertmanager.yml",
+      """
+      route:
+        receiver: "null"
+      receivers:
+        - name: "null"
+      """)
+    port = FreePort.find()
+    process = try ChildProcess(
+      executable: Self.binary,
+      arguments: [
+        "--config.file=\(config)", "--storage.path=\(directory.path)/data",
+        "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
+        "--log.level=warn",
+      ],
+      environment: ["PATH": "/usr/bin:/bin"], directory: directory.path)
+    let deadline = ContinuousClock.now + .seconds(10)
+    while true {
+      if let ready = try? await HTTPClient.request("GET", port: port, path: "/-/ready"),
+        ready.status == 200
+      {
+        break
+      }
+      let exited = await process.wait(timeout: .zero) != nil
+      if exited || ContinuousClock.now >= deadline {
+        process.terminate()
+        throw DriveTimeout(
+          description: "alertmanager did not become ready: \(process.stderr.suffix(2000))")
+      }
+      try await Task.sleep(for: .milliseconds(20))
+    }
+  }
+
+  /// GET /api/v2/alerts, as JSON.
+  func alerts() async throws -> [JSONValue] {
+    let response = try await HTTPClient.request("GET", port: port, path: "/api/v2/alerts")
+    #expect(response.status == 200)
+    return JSONValue.parse(response.body)?.arrayValue ?? []
+  }
+}
+
+@Suite struct AlertmanagerEndToEndTests {
+  @Test func pushedAlertsAreActiveInAlertmanagerAndResolveGoesThrough() async throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    let am = try await AlertmanagerProcess(directory: dir)
+    defer { am.process.terminate() }
+
+    let clock = ManualClock()
+    let now = SystemTimeSource().now()
+    let deliverer = Deliverer(
+      receivers: [ReceiverConfig(name: "am", kind: .alertmanager, url: Secret(am.url + "/"))],
+      file: nil, transport: sharedTransport, clock: clock, timeSource: SystemTimeSource(),
+      random: { 0.5 }, logger: quietLogger)
+    let runner = Task { await deliverer.run() }
+    defer { runner.cancel() }
+
+    func alert(_ provider: String, status: AlertStatus, endsAt: Timestamp) -> Alert {
+      Alert(
+        labels: [
+          "alertname": "AtalayaE2E", "severity": "critical", "provider": provider, "model": "m-1",
+        ],
+        annotations: ["summary": "\(provider) error rate high"], status: status,
+        startsAt: now - .seconds(60), endsAt: endsAt, value: 0.3, fingerprint: provider,
+        generatorURL: "http://127.0.0.1:9464/api/v1/alerts")
+    }
+    let firingEnds = now + .seconds(240)
+    deliverer.enqueue([
+      AlertNotification(
+        id: "fire", receiver: "am", groupLabels: ["alertname": "AtalayaE2E"],
+        alerts: [
+          alert("openai", status: .firing, endsAt: firingEnds),
+          alert("ollama", status: .firing, endsAt: firingEnds),
+        ], createdAt: now)
+    ])
+    try await drive(clock) { deliverer.metrics.receivers["am"]?.sent == 1 }
+
+    let active = try await am.alerts().filter { $0["labels"]?["alertname"] == "AtalayaE2E" }
+    #expect(active.count == 2)
+    #expect(
+      Set(active.compactMap { $0["labels"]?["provider"]?.stringValue }) == ["openai", "ollama"])
+    for item in active {
+      #expect(item["status"]?["state"] == "active")
+      #expect(item["labels"]?["severity"] == "critical")
+      #expect(item["labels"]?["model"] == "m-1")
+      #expect(item["annotations"]?["summary"]?.stringValue?.hasSuffix("error rate high") == true)
+      #expect(item["receivers"]?[0]?["name"] == "null")
+      #expect(item["generatorURL"] == "http://127.0.0.1:9464/api/v1/alerts")
+    }
+
+    // amtool sees them too.
+    let query = try Subprocess.run(
+      "amtool",
+      ["alert", "query", "--alertmanager.url=\(am.url)", "-o", "json", "alertname=AtalayaE2E"])
+    #expect(query.status == 0, "\(query.output)")
+    #expect(JSONValue.parse(query.stdout)?.arrayValue?.count == 2, "\(query.stdout)")
+
+    // Resolve one (endsAt = now): Alertmanager stops listing it as active.
+    let resolvedAt = SystemTimeSource().now()
+    deliverer.enqueue([
+      AlertNotification(
+        id: "resolve", receiver: "am", groupLabels: ["alertname": "AtalayaE2E"],
+        alerts: [alert("ollama", status: .resolved, endsAt: resolvedAt)], createdAt: resolvedAt)
+    ])
+    try await drive(clock) { deliverer.metrics.receivers["am"]?.sent == 2 }
+    let after = try await am.alerts().filter { $0["labels"]?["alertname"] == "AtalayaE2E" }
+    #expect(after.compactMap { $0["labels"]?["provider"]?.stringValue } == ["openai"])
+    #expect(deliverer.metrics.receivers["am"]?.failed == 0)
+  }
+}
