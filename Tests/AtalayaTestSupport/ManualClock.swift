@@ -35,6 +35,9 @@ public final class ManualClock: Clock, Sendable {
   /// How many tasks are sleeping on this clock.
   public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
+  /// Same as ``sleeperCount``.
+  public var sleepers: Int { sleeperCount }
+
   public func sleep(until deadline: Instant, tolerance: Duration?) async throws {
     let id = state.withLock { state in
       state.nextID += 1
