@@ -56,7 +56,8 @@ struct AlertEngineLifecycleTests {
         RuleStep(
           3600, [sample(.errorRate, 0.1)], states: ["\(a) firing"],
           sent: ["slack HighErrors firing:openai/gpt-4o-mini"]),
-        RuleStep(3700, [sample(.errorRate, 0.0)], sent: ["slack HighErrors resolved:openai/gpt-4o-mini"]),
+        RuleStep(
+          3700, [sample(.errorRate, 0.0)], sent: ["slack HighErrors resolved:openai/gpt-4o-mini"]),
         RuleStep(3715, [sample(.errorRate, 0.0)]),
       ], config: alerting([rule()], repeat: 3600), engine: &engine)
   }
@@ -70,9 +71,11 @@ struct AlertEngineLifecycleTests {
           sent: [
             "slack HighErrors firing:openai/gpt-4o-mini", "am HighErrors firing:openai/gpt-4o-mini",
           ]),
-        RuleStep(30, [sample(.errorRate, 0.0)], sent: ["am HighErrors resolved:openai/gpt-4o-mini"]),
+        RuleStep(
+          30, [sample(.errorRate, 0.0)], sent: ["am HighErrors resolved:openai/gpt-4o-mini"]),
       ],
-      config: alerting([rule()], receivers: ["slack:slack", "am:alertmanager"], sendResolved: false),
+      config: alerting(
+        [rule()], receivers: ["slack:slack", "am:alertmanager"], sendResolved: false),
       engine: &engine)
   }
 
@@ -89,7 +92,8 @@ struct AlertEngineLifecycleTests {
         RuleStep(45, [sample(.errorRate, 0.0)], states: ["\(a) firing"]),
         RuleStep(60, [], states: ["\(a) firing"]),
         RuleStep(90, [sample(.errorRate, 0.0)], states: ["\(a) firing"]),
-        RuleStep(105, [sample(.errorRate, 0.0)], sent: ["slack HighErrors resolved:openai/gpt-4o-mini"]),
+        RuleStep(
+          105, [sample(.errorRate, 0.0)], sent: ["slack HighErrors resolved:openai/gpt-4o-mini"]),
       ], config: alerting([rule(keep: 60)]), engine: &engine)
   }
 

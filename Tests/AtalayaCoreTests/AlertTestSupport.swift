@@ -47,7 +47,8 @@ func stateLines(_ engine: AlertEngine, at now: Timestamp) -> [String] {
   engine.activeAlerts(at: now).map { alert in
     let l = alert.labels
     let series = [l["provider"], l["model"], l["budget"]].compactMap { $0 }.joined(separator: "/")
-    return "\(alert.alertname) \(series) \(alert.state.rawValue)\(alert.silenced ? " silenced" : "")"
+    return
+      "\(alert.alertname) \(series) \(alert.state.rawValue)\(alert.silenced ? " silenced" : "")"
   }
 }
 

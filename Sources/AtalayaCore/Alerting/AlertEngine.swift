@@ -107,7 +107,9 @@ public struct AlertEngine: Sendable, Codable, Equatable {
         }
       }
       if failed { evaluationFailuresTotal &+= 1 }
-      let absent = instances.values.filter { $0.alertname == rule.name && !seen.contains($0.fingerprint) }
+      let absent = instances.values.filter {
+        $0.alertname == rule.name && !seen.contains($0.fingerprint)
+      }
       for instance in absent {
         if let r = conditionFalse(rule, fingerprint: instance.fingerprint, value: nil, now) {
           resolved.append(r)
@@ -125,9 +127,12 @@ public struct AlertEngine: Sendable, Codable, Equatable {
     var unmuted = Set<String>()
     for (fingerprint, var instance) in instances {
       guard let rule = rulesByName[instance.alertname] else { continue }
-      instance.annotations = Self.annotations(rule: rule, labels: instance.labels, value: instance.value)
+      instance.annotations = Self.annotations(
+        rule: rule, labels: instance.labels, value: instance.value)
       instance.silenced = config.silences.contains { $0.mutes(instance.labels, at: now) }
-      if previouslySilenced.contains(fingerprint) && !instance.silenced { unmuted.insert(fingerprint) }
+      if previouslySilenced.contains(fingerprint) && !instance.silenced {
+        unmuted.insert(fingerprint)
+      }
       instances[fingerprint] = instance
     }
 
@@ -181,7 +186,8 @@ public struct AlertEngine: Sendable, Codable, Equatable {
       }
     }
     instances[fingerprint] = nil
-    instance.annotations = Self.annotations(rule: rule, labels: instance.labels, value: instance.value)
+    instance.annotations = Self.annotations(
+      rule: rule, labels: instance.labels, value: instance.value)
     return Resolved(instance: instance, at: now)
   }
 
@@ -223,7 +229,9 @@ public struct AlertEngine: Sendable, Codable, Equatable {
     case (nil, _, let budget?): return "budget \(budget)"
     default:
       let rest = labels.filter { $0.key != "alertname" && $0.key != "severity" }
-      return rest.isEmpty ? "all" : rest.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+      return rest.isEmpty
+        ? "all"
+        : rest.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
   }
 }

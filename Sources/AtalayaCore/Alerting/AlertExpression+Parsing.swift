@@ -62,7 +62,8 @@ private struct ExpressionScanner {
         message += " (did you mean `\(suggestion)`?)"
       }
       throw ExpressionError(
-        offset: signalStart, message: message + "; known signals: " + Self.signals.joined(separator: ", "))
+        offset: signalStart,
+        message: message + "; known signals: " + Self.signals.joined(separator: ", "))
     }
     skipSpaces()
     let op = try comparison(after: name)
@@ -99,7 +100,8 @@ private struct ExpressionScanner {
         offset: start,
         message: "expected an operator (\(Self.operators)) after `\(name)`, got \(found)")
     }
-    let hint = symbol == "=" ? "; did you mean `==`?" : (symbol == "=>" ? "; did you mean `>=`?" : "")
+    let hint =
+      symbol == "=" ? "; did you mean `==`?" : (symbol == "=>" ? "; did you mean `>=`?" : "")
     throw ExpressionError(
       offset: start,
       message: "unknown operator `\(symbol)`\(hint); expected one of \(Self.operators)")

@@ -14,7 +14,9 @@ public enum AlertSignals {
       for check in provider.checks {
         let labels = ["provider": check.id.provider, "model": check.id.model]
         func add(_ signal: AlertSignal, _ value: Double?) {
-          if let value { samples.append(SignalSample(signal: signal, labels: labels, value: value)) }
+          if let value {
+            samples.append(SignalSample(signal: signal, labels: labels, value: value))
+          }
         }
         let stats = check.stats
         add(.errorRate, stats.errorRate)
@@ -35,7 +37,8 @@ public enum AlertSignals {
       guard anyProbed else { continue }
       let labels = ["provider": provider.name]
       samples.append(
-        SignalSample(signal: .providerDown, labels: labels, value: provider.status == .down ? 1 : 0))
+        SignalSample(signal: .providerDown, labels: labels, value: provider.status == .down ? 1 : 0)
+      )
       samples.append(
         SignalSample(
           signal: .providerDegraded, labels: labels, value: provider.status == .healthy ? 0 : 1))

@@ -232,7 +232,8 @@ extension ConfigDecoder {
     -> [String: String]
   {
     guard case .mapping(let mapping) = node else {
-      fail(path, at: node, "expected \(what) (a mapping of name: value), got \(Self.kindName(node))")
+      fail(
+        path, at: node, "expected \(what) (a mapping of name: value), got \(Self.kindName(node))")
       return [:]
     }
     var result: [String: String] = [:]
@@ -253,7 +254,8 @@ extension ConfigDecoder {
       if reserved, name == "alertname" || name == "severity" {
         fail(
           itemPath, at: key,
-          "`\(name)` is set by the rule itself; use the rule's `\(name == "alertname" ? "alert" : "severity")` key")
+          "`\(name)` is set by the rule itself; use the rule's `\(name == "alertname" ? "alert" : "severity")` key"
+        )
         continue
       }
       guard let text = nonEmptyString(value, path: itemPath) else { continue }
@@ -267,7 +269,8 @@ extension ConfigDecoder {
     func letter(_ c: Unicode.Scalar) -> Bool {
       (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "_"
     }
-    return letter(first) && name.unicodeScalars.allSatisfy { letter($0) || ($0 >= "0" && $0 <= "9") }
+    return letter(first)
+      && name.unicodeScalars.allSatisfy { letter($0) || ($0 >= "0" && $0 <= "9") }
   }
 
   /// The value node of `key` in a mapping node, for error positions.
