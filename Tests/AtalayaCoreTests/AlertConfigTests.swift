@@ -284,3 +284,23 @@ struct AlertConfigTests {
       "did you mean `repeat_interval`?")
   }
 }
+
+@Suite("Alerting config summary")
+struct AlertConfigSummaryTests {
+  @Test func theSummaryListsRulesAndReceiversWithoutSecrets() throws {
+    let config = try ConfigLoader.parse(
+      yaml: AlertConfigTests.example, file: "a.yaml",
+      environment: ["SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T0/B0/secret123456"])
+    let lines = config.alerting.summaryLines()
+    #expect(
+      lines == [
+        "alerting: 2 rules, evaluated every 15s",
+        "  LLMHighErrorRate: error_rate > 5% for 2m [critical] -> slack",
+        "  LLMBudget: budget_remaining_usd < $0.50 [warning]",
+        "receivers: slack (slack), hook (webhook), am (alertmanager), term (console)",
+        "silences: 1",
+      ])
+    #expect(
+      AlertingConfig().summaryLines().first == "alerting: 6 rules (defaults), evaluated every 15s")
+  }
+}
