@@ -7,13 +7,15 @@ public struct AlertingConfig: Sendable, Equatable {
   /// Re-push interval for Alertmanager receivers (Prometheus' resend delay).
   public var resendInterval: Duration
   public var sendResolved: Bool
+  /// ``AlertRule/defaults`` unless the config lists rules (`rules: []` means none).
   public var rules: [AlertRule]
   public var receivers: [ReceiverConfig]
   public var silences: [Silence]
 
   public init(
     evaluationInterval: Duration = .seconds(15), repeatInterval: Duration = .seconds(4 * 3600),
-    resendInterval: Duration = .seconds(60), sendResolved: Bool = true, rules: [AlertRule] = [],
+    resendInterval: Duration = .seconds(60), sendResolved: Bool = true,
+    rules: [AlertRule] = AlertRule.defaults,
     receivers: [ReceiverConfig] = [], silences: [Silence] = []
   ) {
     self.evaluationInterval = evaluationInterval

@@ -3,6 +3,7 @@ import Yams
 extension ConfigDecoder {
   static let rootKeys = [
     "listen", "state_dir", "window", "defaults", "providers", "circuit_breaker",
+    "alerting",
   ]
 
   /// Decodes the whole document. Problems are collected in ``errors``; the
@@ -49,6 +50,10 @@ extension ConfigDecoder {
 
     if let node = e.value("circuit_breaker") {
       config.circuitBreaker = circuitBreaker(node)
+    }
+
+    if let node = e.value("alerting") {
+      config.alerting = alerting(node)
     }
 
     if let node = e.value("providers") {
