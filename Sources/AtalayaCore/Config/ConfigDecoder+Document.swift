@@ -3,7 +3,7 @@ import Yams
 extension ConfigDecoder {
   static let rootKeys = [
     "listen", "state_dir", "window", "defaults", "providers", "circuit_breaker",
-  ]
+  ] + ConfigDecoder.costRootKeys
 
   /// Decodes the whole document. Problems are collected in ``errors``; the
   /// returned value is only meaningful when there are none.
@@ -56,6 +56,7 @@ extension ConfigDecoder {
     } else {
       requireKey("providers", in: e, "no providers configured; add at least one under `providers`")
     }
+    decodeCost(e, into: &config)
     return config
   }
 
