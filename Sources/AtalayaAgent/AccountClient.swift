@@ -48,7 +48,8 @@ struct AccountClient: Sendable {
     }
   }
 
-  func prices(_ provider: ProviderConfig) async -> Result<[String: ModelPrice], AccountClientError> {
+  func prices(_ provider: ProviderConfig) async -> Result<[String: ModelPrice], AccountClientError>
+  {
     switch await fetchJSON(provider, path: "/models", maxBytes: Self.maxModelsBytes) {
     case .failure(let e): return .failure(e)
     case .success(let json):

@@ -19,7 +19,8 @@ struct AccountPollerService: Service {
         }
         let next = providers.compactMap { due[$0.name] }.min() ?? now + .seconds(5)
         do {
-          try await Task.sleep(until: min(next, ContinuousClock.now + .seconds(5)), clock: .continuous)
+          try await Task.sleep(
+            until: min(next, ContinuousClock.now + .seconds(5)), clock: .continuous)
         } catch {
           return
         }
@@ -47,7 +48,8 @@ struct PriceRefreshService: Service {
         }
         let next = providers.compactMap { due[$0.name] }.min() ?? now + .seconds(60)
         do {
-          try await Task.sleep(until: min(next, ContinuousClock.now + .seconds(60)), clock: .continuous)
+          try await Task.sleep(
+            until: min(next, ContinuousClock.now + .seconds(60)), clock: .continuous)
         } catch {
           return
         }

@@ -57,7 +57,9 @@ public final class CostTracker: Sendable {
   var usageBodyLimit: Int { state.withLock { $0.usageAPI.maxBodyBytes } }
 
   func metrics(at now: Timestamp) -> CostMetrics {
-    state.withLock { CostMetrics(view: $0.ledger.view(at: now), traffic: $0.traffic.stats(at: now)) }
+    state.withLock {
+      CostMetrics(view: $0.ledger.view(at: now), traffic: $0.traffic.stats(at: now))
+    }
   }
 
   // MARK: Usage API

@@ -12,7 +12,8 @@ struct MetricsRenderer: Sendable {
 
   static let quantiles: [Double] = [0.5, 0.9, 0.95, 0.99]
 
-  mutating func render(_ view: FleetView, reload: ReloadState, cost: CostMetrics? = nil) -> [UInt8] {
+  mutating func render(_ view: FleetView, reload: ReloadState, cost: CostMetrics? = nil) -> [UInt8]
+  {
     writer.reset()
     let checks = view.checks
 

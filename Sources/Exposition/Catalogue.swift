@@ -116,7 +116,8 @@ public enum Catalogue {
 
   public static let accountUsageUSD = MetricFamily(
     name: "atalaya_account_usage_usd",
-    help: "Credits used as the provider's account reports them (period: total, daily, weekly, monthly).",
+    help:
+      "Credits used as the provider's account reports them (period: total, daily, weekly, monthly).",
     type: .gauge, labelNames: ["provider", "period"])
 
   public static let accountLimitUSD = MetricFamily(
@@ -134,7 +135,8 @@ public enum Catalogue {
     type: .gauge, labelNames: ["budget"])
 
   public static let budgetSpentUSD = MetricFamily(
-    name: "atalaya_budget_spent_usd", help: "Spend counted against the budget in its current period.",
+    name: "atalaya_budget_spent_usd",
+    help: "Spend counted against the budget in its current period.",
     type: .gauge, labelNames: ["budget"])
 
   public static let budgetRemainingUSD = MetricFamily(
@@ -143,7 +145,8 @@ public enum Catalogue {
     type: .gauge, labelNames: ["budget"])
 
   public static let budgetUsedRatio = MetricFamily(
-    name: "atalaya_budget_used_ratio", help: "Spend over limit in the current period (1 = exhausted).",
+    name: "atalaya_budget_used_ratio",
+    help: "Spend over limit in the current period (1 = exhausted).",
     type: .gauge, labelNames: ["budget"])
 
   public static let budgetProjectedSpendUSD = MetricFamily(
@@ -175,7 +178,8 @@ public enum Catalogue {
   /// A `summary` because Prometheus reserves the `quantile` label for summaries.
   public static let usageWindowLatencySeconds = MetricFamily(
     name: "atalaya_usage_window_latency_seconds",
-    help: "Latency quantiles of the reported successful requests in the rolling window, in seconds.",
+    help:
+      "Latency quantiles of the reported successful requests in the rolling window, in seconds.",
     type: .summary, labelNames: ["provider", "model", "quantile"])
 
   // MARK: Agent

@@ -14,7 +14,8 @@ public struct EndpointResponse: Sendable, Equatable {
 extension AgentEndpoints {
   /// Without a usage ledger the usage API does not exist.
   public func ingestUsage(body: [UInt8], authorization: String?) async -> EndpointResponse {
-    EndpointResponse(status: 404, contentType: "text/plain; charset=utf-8", body: Array("not found\n".utf8))
+    EndpointResponse(
+      status: 404, contentType: "text/plain; charset=utf-8", body: Array("not found\n".utf8))
   }
 
   /// 1 MiB unless the agent says otherwise.

@@ -44,7 +44,8 @@ struct CostLedgerTests {
     // December rolls into January of the next year.
     let dec = Timestamp(seconds: Double(UTCCalendar.days(year: 2025, month: 12, day: 15)) * 86_400)
     #expect(BudgetConfig.Period.month.end(containing: dec).seconds == jan1)
-    #expect(UTCCalendar.civil(days: UTCCalendar.days(year: 2024, month: 2, day: 29)) == (2024, 2, 29))
+    #expect(
+      UTCCalendar.civil(days: UTCCalendar.days(year: 2024, month: 2, day: 29)) == (2024, 2, 29))
   }
 
   @Test func monthlyAndWeeklyBudgetsResetAtTheirBoundaries() {
@@ -127,7 +128,9 @@ struct CostLedgerTests {
     ledger.recordUsage(Self.usage("local", "llama3", at: t))
     #expect(ledger.totals[SpendKey(provider: "oa", model: "priced", source: .usage)] == 0.003)
     #expect(ledger.totals[SpendKey(provider: "oa", model: "unknown", source: .usage)] == nil)
-    #expect(ledger.unpriced[ModelKey(provider: "oa", model: "unknown")] == TokenCount(input: 1000, output: 1000))
+    #expect(
+      ledger.unpriced[ModelKey(provider: "oa", model: "unknown")]
+        == TokenCount(input: 1000, output: 1000))
     #expect(ledger.totals[SpendKey(provider: "local", model: "llama3", source: .usage)] == 0)
     // OpenRouter prices fetched from /models fill the gap.
     ledger.setFetchedPrices(provider: "or", ["vendor/model": price])
@@ -147,7 +150,9 @@ struct CostLedgerTests {
     #expect(v.budgets[0].burnPerHour == 2)
     #expect(abs(v.budgets[0].projected - (2 + 2 * 23)) < 1e-9)
     #expect(abs(v.budgets[0].exhaustionSeconds! - 4 * 3600) < 1e-6)
-    #expect(v.signals.contains(CostSignal(name: "cost_per_hour", labels: ["provider": "total"], value: 2)))
+    #expect(
+      v.signals.contains(CostSignal(name: "cost_per_hour", labels: ["provider": "total"], value: 2))
+    )
     ledger.recordUsage(Self.usage("oa", cost: 9, at: now))
     #expect(ledger.view(at: now).budgets[0].exhaustionSeconds == 0)
   }

@@ -24,7 +24,8 @@ struct UsageParserTests {
 
   @Test func defaultsAreOkAndNow() {
     let b = parse(#"{"provider":"p","model":"m","input_tokens":0,"output_tokens":0}"#)
-    #expect(b.events == [UsageEvent(provider: "p", model: "m", inputTokens: 0, outputTokens: 0, at: now)])
+    #expect(
+      b.events == [UsageEvent(provider: "p", model: "m", inputTokens: 0, outputTokens: 0, at: now)])
   }
 
   @Test func ndjsonKeepsGoodLinesAndNamesBadOnesByLine() {
@@ -51,7 +52,10 @@ struct UsageParserTests {
     (#"{"provider":"p","model":"m","input_tokens":1}"#, "output_tokens"),
     (#"{"provider":"p","model":"m","input_tokens":1,"output_tokens":"2"}"#, "output_tokens"),
     (#"{"provider":"p","model":"m","input_tokens":1,"output_tokens":1,"cost_usd":-1}"#, "cost_usd"),
-    (#"{"provider":"p","model":"m","input_tokens":1,"output_tokens":1,"latency_ms":"fast"}"#, "latency_ms"),
+    (
+      #"{"provider":"p","model":"m","input_tokens":1,"output_tokens":1,"latency_ms":"fast"}"#,
+      "latency_ms"
+    ),
     (#"{"provider":"p","model":"m","input_tokens":1,"output_tokens":1,"status":"meh"}"#, "status"),
     (#"{"provider":"p","model":"m","input_tokens":1,"output_tokens":1,"ts":"yesterday"}"#, "ts"),
     (#"{"provider":"p","model":"m","input_tokens":1,"output_tokens":1,"ts":1800003600}"#, "ts"),

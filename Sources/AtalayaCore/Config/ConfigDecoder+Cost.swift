@@ -25,7 +25,8 @@ extension ConfigDecoder {
     config.cost = cost
     let estimate = ProbeSpendEstimate(config: config)
     if errors.isEmpty, estimate.exceedsLimit {
-      fail("probe_budget_per_hour", at: e.value("probe_budget_per_hour") ?? e.node, estimate.refusal)
+      fail(
+        "probe_budget_per_hour", at: e.value("probe_budget_per_hour") ?? e.node, estimate.refusal)
     }
   }
 
@@ -115,7 +116,8 @@ extension ConfigDecoder {
       break
     }
     guard let n = Int(number.trimmingPrefix(" ")), n > 0, n <= Int.max / scale else {
-      fail(path, at: node, "expected a size like 1048576, 512KiB or 1MiB\(Self.got(text, of: node))")
+      fail(
+        path, at: node, "expected a size like 1048576, 512KiB or 1MiB\(Self.got(text, of: node))")
       return nil
     }
     let v = n * scale
@@ -147,7 +149,8 @@ extension ConfigDecoder {
               + "lowercase letters, digits, `_` and `-`")
           ok = false
         } else if let line = firstLine[name] {
-          fail(e.path("name"), at: n, "duplicate budget name `\(name)` (first used at line \(line))")
+          fail(
+            e.path("name"), at: n, "duplicate budget name `\(name)` (first used at line \(line))")
           ok = false
         } else {
           firstLine[name] = n.mark?.line ?? 0
@@ -157,7 +160,8 @@ extension ConfigDecoder {
         if !e.has("name") { requireKey("name", in: e, "a budget needs a `name`") }
         ok = false
       }
-      if let n = e.value("limit_usd"), let v = decimal(n, path: e.path("limit_usd"), allowZero: false)
+      if let n = e.value("limit_usd"),
+        let v = decimal(n, path: e.path("limit_usd"), allowZero: false)
       {
         budget.limitUSD = v
       } else {
@@ -167,10 +171,14 @@ extension ConfigDecoder {
       if let n = e.value("period") {
         if let p = period(n, path: e.path("period")) { budget.period = p } else { ok = false }
       } else {
-        requireKey("period", in: e, "a budget needs a `period`: hour, day, week, month or a duration like 24h")
+        requireKey(
+          "period", in: e,
+          "a budget needs a `period`: hour, day, week, month or a duration like 24h")
         ok = false
       }
-      if let n = e.value("providers"), let list = list(n, path: e.path("providers"), what: "provider names") {
+      if let n = e.value("providers"),
+        let list = list(n, path: e.path("providers"), what: "provider names")
+      {
         for (i, p) in list.enumerated() {
           let ppath = Self.element(e.path("providers"), i)
           guard let name = nonEmptyString(p, path: ppath) else {
@@ -189,7 +197,9 @@ extension ConfigDecoder {
           }
         }
       }
-      if let n = e.value("warn_at"), let list = list(n, path: e.path("warn_at"), what: "percentages") {
+      if let n = e.value("warn_at"),
+        let list = list(n, path: e.path("warn_at"), what: "percentages")
+      {
         for (i, w) in list.enumerated() {
           if let v = percentage(w, path: Self.element(e.path("warn_at"), i)) {
             budget.warnAt.append(v)
@@ -236,7 +246,9 @@ extension ConfigDecoder {
     } else {
       value = Double(text)
       if let v = value, v > 1 {
-        fail(path, at: node, "\(text) is above 1; write a percentage like `\(text)%` or a fraction like 0.8")
+        fail(
+          path, at: node,
+          "\(text) is above 1; write a percentage like `\(text)%` or a fraction like 0.8")
         return nil
       }
     }
@@ -269,7 +281,8 @@ extension ConfigDecoder {
       guard let on = bool(n, path: e.path("account")) else { return nil }
       return on ? AccountPolling() : nil
     }
-    guard let a = entries(n, path: e.path("account"), known: ["poll_interval"], what: "account polling")
+    guard
+      let a = entries(n, path: e.path("account"), known: ["poll_interval"], what: "account polling")
     else { return nil }
     var result = AccountPolling()
     if let p = a.value("poll_interval"),

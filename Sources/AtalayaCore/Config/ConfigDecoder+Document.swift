@@ -1,9 +1,10 @@
 import Yams
 
 extension ConfigDecoder {
-  static let rootKeys = [
-    "listen", "state_dir", "window", "defaults", "providers", "circuit_breaker",
-  ] + ConfigDecoder.costRootKeys
+  static let rootKeys =
+    [
+      "listen", "state_dir", "window", "defaults", "providers", "circuit_breaker",
+    ] + ConfigDecoder.costRootKeys
 
   /// Decodes the whole document. Problems are collected in ``errors``; the
   /// returned value is only meaningful when there are none.

@@ -40,7 +40,8 @@ extension CostLedger {
         .array(
           accounts.sorted { $0.key < $1.key }.map { p, a in
             .members([
-              ("provider", .string(p)), ("usage", .number(a.lastUsage)), ("at", .number(a.at.seconds)),
+              ("provider", .string(p)), ("usage", .number(a.lastUsage)),
+              ("at", .number(a.at.seconds)),
             ])
           })
       ),
@@ -63,7 +64,8 @@ extension CostLedger {
               ])
             case .rolling(let r):
               return .members([
-                ("name", .string(b.name)), ("period", .string(b.period.label)), ("buckets", ring(r)),
+                ("name", .string(b.name)), ("period", .string(b.period.label)),
+                ("buckets", ring(r)),
               ])
             case nil: return nil
             }

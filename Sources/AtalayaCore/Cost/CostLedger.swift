@@ -46,7 +46,9 @@ public struct CostLedger: Sendable {
   /// Takes a new configuration; budgets keep their spend when name and period are unchanged.
   public mutating func apply(_ config: AtalayaConfig) {
     providers = Dictionary(
-      config.providers.map { ($0.name, ProviderInfo(type: $0.type, hasAccount: $0.account != nil)) },
+      config.providers.map {
+        ($0.name, ProviderInfo(type: $0.type, hasAccount: $0.account != nil))
+      },
       uniquingKeysWith: { a, _ in a })
     prices.configured = config.cost.pricing
     prices.fetched = prices.fetched.filter { providers[$0.key]?.type == .openrouter }
@@ -151,7 +153,9 @@ public struct CostLedger: Sendable {
     }
   }
 
-  static func adding(_ usd: Double, at: Timestamp, to spend: BudgetSpend?, period: BudgetConfig.Period)
+  static func adding(
+    _ usd: Double, at: Timestamp, to spend: BudgetSpend?, period: BudgetConfig.Period
+  )
     -> BudgetSpend
   {
     if case .rolling(let length) = period {

@@ -47,7 +47,8 @@ extension CostLedger {
   public func view(at now: Timestamp) -> CostView {
     let names = Set(providers.keys).union(hourly.keys).sorted()
     let perProvider = names.map {
-      CostView.ProviderCost(provider: $0, source: sourceLabel(for: $0), costPerHour: costPerHour($0, at: now))
+      CostView.ProviderCost(
+        provider: $0, source: sourceLabel(for: $0), costPerHour: costPerHour($0, at: now))
     }
     let budgetViews = budgets.map { b -> CostView.Budget in
       let spent = spent(b, at: now)
@@ -105,7 +106,8 @@ extension CostView {
     var out = providers.map {
       CostSignal(name: "cost_per_hour", labels: ["provider": $0.provider], value: $0.costPerHour)
     }
-    out.append(CostSignal(name: "cost_per_hour", labels: ["provider": "total"], value: totalPerHour))
+    out.append(
+      CostSignal(name: "cost_per_hour", labels: ["provider": "total"], value: totalPerHour))
     for b in budgets {
       let labels = ["budget": b.config.name]
       out.append(CostSignal(name: "budget_remaining_usd", labels: labels, value: b.remaining))

@@ -78,7 +78,8 @@ public struct ProbeSpendEstimate: Sendable {
 
   /// The lines `atalaya check` prints.
   public func render() -> String {
-    var out = "Estimated probe spend: \(Self.usd(totalPerHour))/hour (limit \(Self.usd(limit))/hour)\n"
+    var out =
+      "Estimated probe spend: \(Self.usd(totalPerHour))/hour (limit \(Self.usd(limit))/hour)\n"
     for l in lines where l.usdPerHour.map({ $0 > 0 }) ?? true {
       out += "  \(l.provider)/\(l.model): "
       if let usd = l.usdPerHour {

@@ -40,7 +40,8 @@ extension BudgetConfig.Period {
       return Timestamp(seconds: Double(day - weekday) * 86_400)
     case .month:
       let c = UTCCalendar.civil(days: day)
-      return Timestamp(seconds: Double(UTCCalendar.days(year: c.year, month: c.month, day: 1)) * 86_400)
+      return Timestamp(
+        seconds: Double(UTCCalendar.days(year: c.year, month: c.month, day: 1)) * 86_400)
     case .rolling(let length): return t - length
     }
   }

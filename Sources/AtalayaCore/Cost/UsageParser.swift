@@ -19,7 +19,8 @@ public struct UsageParser: Sendable {
   public func parse(_ body: [UInt8], now: Timestamp) -> UsageBatch {
     var batch = UsageBatch()
     if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-      batch.errors.append(UsageEventError(message: "empty body; send a JSON object or NDJSON lines"))
+      batch.errors.append(
+        UsageEventError(message: "empty body; send a JSON object or NDJSON lines"))
       return batch
     }
     if let whole = JSONValue.parse(body) {
@@ -115,7 +116,9 @@ public struct UsageParser: Sendable {
         if at > now + maxSkew {
           throw FieldError(
             field: "ts",
-            message: "is \(Int((at - now).seconds)) s in the future (allowed skew \(formatDuration(maxSkew)))")
+            message:
+              "is \(Int((at - now).seconds)) s in the future (allowed skew \(formatDuration(maxSkew)))"
+          )
         }
         if at < now - maxAge {
           throw FieldError(
@@ -146,7 +149,8 @@ public struct UsageParser: Sendable {
         $0.properties.generalCategory == .control || $0 == "\"" || $0 == "\\"
       })
     else {
-      throw FieldError(field: key, message: "must not contain control characters, quotes or backslashes")
+      throw FieldError(
+        field: key, message: "must not contain control characters, quotes or backslashes")
     }
     return text
   }

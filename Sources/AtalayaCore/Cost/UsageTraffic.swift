@@ -36,8 +36,12 @@ public struct UsageTraffic: Sendable {
   }
 
   /// Window stats per series at `now`, sorted by provider and model.
-  public func stats(at now: Timestamp) -> [(key: ModelKey, stats: WindowStats, events: ResultCounters)] {
-    series.sorted { $0.key < $1.key }.map { ($0.key, $0.value.window.stats(at: now), $0.value.events) }
+  public func stats(at now: Timestamp) -> [(
+    key: ModelKey, stats: WindowStats, events: ResultCounters
+  )] {
+    series.sorted { $0.key < $1.key }.map {
+      ($0.key, $0.value.window.stats(at: now), $0.value.events)
+    }
   }
 
   /// Alert samples for real traffic, labelled `source="usage"`: per provider and
