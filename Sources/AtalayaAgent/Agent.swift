@@ -35,6 +35,8 @@ public final class Agent: AgentEndpoints, Sendable {
   let logger: Logger
   let observer: OutcomeObserver?
   let startedAt: Timestamp
+  /// Spend, prices, budgets and application traffic.
+  public let cost: CostTracker
   /// The scheduler; probes are only started by it.
   public let scheduler: ProbeScheduler<ContinuousClock>
 
@@ -55,6 +57,7 @@ public final class Agent: AgentEndpoints, Sendable {
     self.logger = logger
     self.observer = observer
     self.startedAt = now
+    self.cost = CostTracker(config: config)
     self.state = Mutex(
       State(
         fleet: FleetHealth(config: config), lastReloadSuccess: now, metricsBuffer: MetricsRenderer()
@@ -104,6 +107,7 @@ public final class Agent: AgentEndpoints, Sendable {
   /// Records an outcome, logs circuit transitions and keeps STATUS= current.
   public func record(_ outcome: ProbeOutcome) {
     let now = timeSource.now()
+    cost.recordProbe(outcome)
     let (transition, fleet, statusLine) = state.withLock {
       s -> (CircuitBreaker.Transition?, FleetHealth?, String?) in
       let t = s.fleet.record(outcome)
@@ -165,6 +169,7 @@ public final class Agent: AgentEndpoints, Sendable {
       s.reloadSuccessful = true
       s.lastReloadSuccess = now
     }
+    cost.apply(newConfig)
     scheduler.apply(Self.scheduleEntries(newConfig))
     let checks = newConfig.allChecks.count
     logger.info(
@@ -183,17 +188,18 @@ public final class Agent: AgentEndpoints, Sendable {
 
   public func renderMetrics() -> [UInt8] {
     let now = timeSource.now()
+    let costMetrics = cost.metrics(at: now)
     return state.withLock { s in
       let view = s.fleet.view(at: now)
       let reload = ReloadState(successful: s.reloadSuccessful, lastSuccess: s.lastReloadSuccess)
-      return s.metricsBuffer.render(view, reload: reload)
+      return s.metricsBuffer.render(view, reload: reload, cost: costMetrics)
     }
   }
 
   public func renderStatus() -> [UInt8] {
     let now = timeSource.now()
     let view = state.withLock { $0.fleet.view(at: now) }
-    return StatusReport(view: view, startedAt: startedAt).jsonBytes()
+    return StatusReport(view: view, startedAt: startedAt, cost: cost.view(at: now)).jsonBytes()
   }
 
   /// Saves windows and circuits to `file`.

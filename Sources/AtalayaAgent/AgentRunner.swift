@@ -53,6 +53,7 @@ public struct AgentRunner {
           service: PersistenceService(
             agent: agent, file: file, interval: saveInterval, logger: logger)))
     }
+    services.append(contentsOf: costServices(config))
     services.append(.init(service: SchedulerService(agent: agent)))
     if let interval = SystemdNotifier.watchdogInterval(environment: environment) {
       logger.info("systemd watchdog enabled", metadata: ["interval": "\(interval)"])

@@ -5,14 +5,15 @@ import Exposition
 /// catalogue order. Keeps its buffer between scrapes so steady-state renders
 /// do not grow it again.
 struct MetricsRenderer: Sendable {
-  private var writer = ExpositionWriter(capacity: 64 << 10)
+  var writer = ExpositionWriter(capacity: 64 << 10)
   let version: String
 
   init(version: String = AtalayaVersion.current) { self.version = version }
 
-  private static let quantiles: [Double] = [0.5, 0.9, 0.95, 0.99]
+  static let quantiles: [Double] = [0.5, 0.9, 0.95, 0.99]
 
-  mutating func render(_ view: FleetView, reload: ReloadState) -> [UInt8] {
+  mutating func render(_ view: FleetView, reload: ReloadState, cost: CostMetrics? = nil) -> [UInt8]
+  {
     writer.reset()
     let checks = view.checks
 
@@ -122,6 +123,8 @@ struct MetricsRenderer: Sendable {
         Catalogue.tokensTotal, c.id.provider, c.id.model, "output",
         value: Double(c.health.outputTokens))
     }
+
+    if let cost { writeCost(cost) }
 
     writer.family(Catalogue.buildInfo)
     writer.sample(Catalogue.buildInfo, version, value: 1)

@@ -7,6 +7,7 @@ import AtalayaCore
 struct StatusReport {
   var view: FleetView
   var startedAt: Timestamp
+  var cost: CostView?
 
   func jsonBytes() -> [UInt8] { Array(json.prettyEncoded.utf8) }
 
@@ -18,6 +19,7 @@ struct StatusReport {
       ("started_at", .string(RFC3339.format(startedAt))),
       ("window_seconds", .number(view.window.seconds)),
       ("providers", .array(view.providers.map(Self.provider))),
+      ("cost", cost.map(Self.cost) ?? .null),
     ])
   }
 

@@ -90,6 +90,98 @@ public enum Catalogue {
     help: "Tokens used by probes, as reported by the provider (direction: input or output).",
     type: .counter, labelNames: ["provider", "model", "direction"])
 
+  // MARK: Cost and budgets
+
+  /// `period` label values of ``accountUsageUSD``.
+  public static let accountPeriods = ["total", "daily", "weekly", "monthly"]
+
+  public static let costUSDTotal = MetricFamily(
+    name: "atalaya_cost_usd_total",
+    help:
+      "Spend in USD by source: account (the provider's own account), probe (the agent's probes), "
+      + "usage (traffic reported to POST /api/v1/usage).",
+    type: .counter, labelNames: ["provider", "model", "source"])
+
+  public static let costPerHourUSD = MetricFamily(
+    name: "atalaya_cost_per_hour_usd",
+    help:
+      "Spend of the provider over the last hour, in USD, from its best source (account when polled, "
+      + "else probe plus usage).",
+    type: .gauge, labelNames: ["provider"])
+
+  public static let priceMissing = MetricFamily(
+    name: "atalaya_price_missing",
+    help: "1 for a model with spend in tokens but no known price (its cost is not counted).",
+    type: .gauge, labelNames: ["provider", "model"])
+
+  public static let accountUsageUSD = MetricFamily(
+    name: "atalaya_account_usage_usd",
+    help:
+      "Credits used as the provider's account reports them (period: total, daily, weekly, monthly).",
+    type: .gauge, labelNames: ["provider", "period"])
+
+  public static let accountLimitUSD = MetricFamily(
+    name: "atalaya_account_limit_usd",
+    help: "Credit limit of the provider's key, when it has one.",
+    type: .gauge, labelNames: ["provider"])
+
+  public static let accountLimitRemainingUSD = MetricFamily(
+    name: "atalaya_account_limit_remaining_usd",
+    help: "Credits left under the key's limit, as the provider's account reports them.",
+    type: .gauge, labelNames: ["provider"])
+
+  public static let budgetLimitUSD = MetricFamily(
+    name: "atalaya_budget_limit_usd", help: "The budget's limit per period, in USD.",
+    type: .gauge, labelNames: ["budget"])
+
+  public static let budgetSpentUSD = MetricFamily(
+    name: "atalaya_budget_spent_usd",
+    help: "Spend counted against the budget in its current period.",
+    type: .gauge, labelNames: ["budget"])
+
+  public static let budgetRemainingUSD = MetricFamily(
+    name: "atalaya_budget_remaining_usd",
+    help: "Limit minus spend in the current period (negative when over budget).",
+    type: .gauge, labelNames: ["budget"])
+
+  public static let budgetUsedRatio = MetricFamily(
+    name: "atalaya_budget_used_ratio",
+    help: "Spend over limit in the current period (1 = exhausted).",
+    type: .gauge, labelNames: ["budget"])
+
+  public static let budgetProjectedSpendUSD = MetricFamily(
+    name: "atalaya_budget_projected_spend_usd",
+    help:
+      "Spend expected at the end of the current period at the last hour's burn rate "
+      + "(rolling periods: one whole period at that rate).",
+    type: .gauge, labelNames: ["budget"])
+
+  public static let budgetExhaustionSeconds = MetricFamily(
+    name: "atalaya_budget_exhaustion_seconds",
+    help:
+      "Seconds until the budget's limit is reached at the last hour's burn rate; 0 when exhausted, "
+      + "absent while nothing is being spent.",
+    type: .gauge, labelNames: ["budget"])
+
+  // MARK: Application traffic (usage API)
+
+  public static let usageEventsTotal = MetricFamily(
+    name: "atalaya_usage_events_total",
+    help: "Requests reported through POST /api/v1/usage, by result class.",
+    type: .counter, labelNames: ["provider", "model", "result"])
+
+  public static let usageWindowSuccessRatio = MetricFamily(
+    name: "atalaya_usage_window_success_ratio",
+    help: "Share of successful reported requests in the rolling window (0 to 1).",
+    type: .gauge, labelNames: ["provider", "model"])
+
+  /// A `summary` because Prometheus reserves the `quantile` label for summaries.
+  public static let usageWindowLatencySeconds = MetricFamily(
+    name: "atalaya_usage_window_latency_seconds",
+    help:
+      "Latency quantiles of the reported successful requests in the rolling window, in seconds.",
+    type: .summary, labelNames: ["provider", "model", "quantile"])
+
   // MARK: Agent
 
   public static let buildInfo = MetricFamily(
@@ -147,6 +239,10 @@ public enum Catalogue {
     probesTotal,
     windowSuccessRatio, windowLatencySeconds, circuitState, providerStatus,
     rateLimitRemaining, rateLimitResetSeconds, tokensTotal,
+    costUSDTotal, costPerHourUSD, priceMissing, accountUsageUSD, accountLimitUSD,
+    accountLimitRemainingUSD, budgetLimitUSD, budgetSpentUSD, budgetRemainingUSD, budgetUsedRatio,
+    budgetProjectedSpendUSD, budgetExhaustionSeconds,
+    usageEventsTotal, usageWindowSuccessRatio, usageWindowLatencySeconds,
     buildInfo, configLastReloadSuccessful, configLastReloadSuccessTimestampSeconds,
     alerts, ruleEvaluationsTotal, ruleEvaluationFailuresTotal,
     notificationsTotal, notificationQueueLength, notificationLatencySeconds,

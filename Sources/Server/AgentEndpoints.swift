@@ -9,6 +9,11 @@ public protocol AgentEndpoints: Sendable {
   var isReady: Bool { get }
   /// Re-reads the configuration (the same as SIGHUP).
   func reload() async -> ReloadOutcome
+  /// POST /api/v1/usage: application-reported traffic (JSON object or NDJSON);
+  /// `authorization` is the request's Authorization header.
+  func ingestUsage(body: [UInt8], authorization: String?) async -> EndpointResponse
+  /// The largest usage body accepted; larger ones get 413 while being read.
+  var usageBodyLimit: Int { get }
 }
 
 /// The result of a reload, as POST /-/reload reports it.

@@ -51,6 +51,9 @@ public enum AtalayaHTTPServer {
       let outcome = await endpoints.reload()
       return textResponse(outcome.success ? .ok : .internalServerError, outcome.message + "\n")
     }
+    router.post("/api/v1/usage") { request, _ in
+      await usageRoute(request, endpoints: endpoints)
+    }
     router.get("/") { _, _ in
       textResponse(
         .ok,
@@ -61,6 +64,7 @@ public enum AtalayaHTTPServer {
           /-/healthy        liveness
           /-/ready          readiness
           POST /-/reload    re-read the configuration
+          POST /api/v1/usage  report application traffic (JSON or NDJSON)
 
         """)
     }

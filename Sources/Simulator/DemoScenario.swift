@@ -26,6 +26,10 @@ public enum DemoScenario {
     ]
   }
 
+  /// `steady` is configured as `type: openrouter`, so the agent polls its credits
+  /// (`/steady/v1/key`) and fetches its prices (`/steady/v1/models`); the others are
+  /// priced by the `pricing:` entry. The `demo-daily` budget ($1 a day) shows burn.
+  ///
   /// The YAML config of the demo: the agent listens on `127.0.0.1:<port>` and probes the
   /// simulator on `127.0.0.1:<simulatorPort>` every 5 s.
   public static func config(port: Int, simulatorPort: Int) -> String {
@@ -39,13 +43,21 @@ public enum DemoScenario {
         failure_threshold: 3
         reset_timeout: 20s
         success_threshold: 2
+      pricing:
+        sim-model: {input_per_mtok: 0.10, output_per_mtok: 2.00}
+      budgets:
+        - name: demo-daily
+          limit_usd: 1
+          period: day
+          warn_at: [50%, 80%]
       providers:
 
       """
     for provider in providers() {
+      let openRouter = provider.name == "steady"
       yaml += """
           - name: \(provider.name)
-            type: openai
+            type: \(openRouter ? "openrouter" : "openai")
             base_url: http://127.0.0.1:\(simulatorPort)/\(provider.name)/v1
             api_key: \(apiKey)
             checks:
@@ -56,9 +68,10 @@ public enum DemoScenario {
                 slow: 2s
 
         """
-      if provider.name == "steady" {
+      if openRouter {
         yaml += """
                 - kind: models
+              account: {poll_interval: 10s}
 
           """
       }

@@ -48,6 +48,8 @@ struct OpenAIDialect: Dialect {
       JSONBuilder.object([
         ("id", .string(id)), ("object", "model"), ("created", 1_700_000_000),
         ("owned_by", "atalaya-simulator"),
+        // OpenRouter-style prices in USD per token (the same as ChatContext.cost).
+        ("pricing", .object([("prompt", "0.0000001"), ("completion", "0.000002")])),
       ])
     }
     return .json(

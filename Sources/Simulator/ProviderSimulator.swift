@@ -93,6 +93,16 @@ public final class ProviderSimulator: Sendable {
     state.withLock { $0.providers[name]?.provider.behavior }
   }
 
+  /// Sets the credits provider `name`'s `/key` reports as used (e.g. lower, as a new key would).
+  public func setCreditUsed(_ usd: Double, for name: String) {
+    state.withLock { $0.providers[name]?.creditUsed = usd }
+  }
+
+  /// The credits provider `name`'s `/key` reports as used.
+  public func creditUsed(for name: String) -> Double {
+    state.withLock { $0.providers[name]?.creditUsed ?? 0 }
+  }
+
   /// Requests received under `/<name>/` so far (including rejected ones).
   public func requestCount(for name: String) -> Int {
     state.withLock { $0.providers[name]?.requestCount ?? 0 }

@@ -15,7 +15,9 @@ struct CheckCommand: ParsableCommand {
     do {
       let config = try ConfigLoader.load(path: path, environment: env)
       print("\(path): valid")
-      print(ConfigSummary(config: config).render())
+      let summary = ConfigSummary(config: config)
+      print(summary.render())
+      print(summary.probeSpend.render())
     } catch {
       printError(
         "\(path): invalid (\(error.errors.count) error\(error.errors.count == 1 ? "" : "s"))")

@@ -108,9 +108,14 @@ import Yams
         "steady", "flaky", "sluggish", "blinky", "throttled",
       ])
     #expect(
-      parsedProviders.allSatisfy {
-        $0["type"] as? String == "openai" && $0["api_key"] as? String == "demo-key"
-      })
+      parsedProviders.map { $0["type"] as? String } == [
+        "openrouter", "openai", "openai", "openai", "openai",
+      ])
+    #expect(parsedProviders.allSatisfy { $0["api_key"] as? String == "demo-key" })
+    // The demo shows cost: a price, a budget, and account polling of `steady`.
+    #expect((parsed["budgets"] as? [[String: Any]])?.first?["name"] as? String == "demo-daily")
+    #expect(parsed["pricing"] != nil)
+    #expect((parsedProviders[0]["account"] as? [String: Any])?["poll_interval"] as? String == "10s")
     let steadyChecks = try #require(parsedProviders[0]["checks"] as? [[String: Any]])
     #expect(steadyChecks.count == 2)
     #expect(steadyChecks[0]["stream"] as? Bool == true)

@@ -47,6 +47,7 @@ struct ConfigLoaderTests {
           apiKey: Secret("sk-or-v1-test-0000000000000000"),
           headers: [HeaderField(name: "X-Title", value: Secret("my-app"))],
           interval: .seconds(60), timeout: .seconds(20), countRateLimited: false,
+          account: AccountPolling(),
           checks: [
             CheckConfig(
               kind: .chat, model: "anthropic/claude-3.5-sonnet", maxTokens: 8, stream: true,

@@ -1,10 +1,10 @@
 import Yams
 
 extension ConfigDecoder {
-  static let rootKeys = [
-    "listen", "state_dir", "window", "defaults", "providers", "circuit_breaker",
-    "alerting",
-  ]
+  static let rootKeys =
+    [
+      "listen", "state_dir", "window", "defaults", "providers", "circuit_breaker", "alerting",
+    ] + ConfigDecoder.costRootKeys
 
   /// Decodes the whole document. Problems are collected in ``errors``; the
   /// returned value is only meaningful when there are none.
@@ -61,6 +61,7 @@ extension ConfigDecoder {
     } else {
       requireKey("providers", in: e, "no providers configured; add at least one under `providers`")
     }
+    decodeCost(e, into: &config)
     return config
   }
 

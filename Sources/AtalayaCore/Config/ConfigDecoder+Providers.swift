@@ -4,7 +4,7 @@ extension ConfigDecoder {
   static let providerKeys = [
     "name", "type", "base_url", "api_key", "api_key_file", "api_key_credential", "headers",
     "interval", "timeout",
-    "count_rate_limited", "checks",
+    "count_rate_limited", "checks", "account",
   ]
 
   func providers(_ node: Node, defaults: Timing) -> [ProviderConfig] {
@@ -83,6 +83,8 @@ extension ConfigDecoder {
     if let n = e.value("count_rate_limited"), let v = bool(n, path: e.path("count_rate_limited")) {
       provider.countRateLimited = v
     }
+
+    provider.account = accountPolling(e, type: type)
 
     if let n = e.value("checks") {
       provider.checks = checks(n, path: e.path("checks"), provider: timing)

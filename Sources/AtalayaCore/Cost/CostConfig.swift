@@ -6,14 +6,17 @@ public struct CostConfig: Sendable, Equatable {
   public var budgets: [BudgetConfig]
   /// A config whose estimated probe spend per hour exceeds this is refused.
   public var probeBudgetPerHour: Double
+  /// POST /api/v1/usage settings (`usage_api:`).
+  public var usageAPI: UsageAPIConfig
 
   public init(
     pricing: [String: ModelPrice] = [:], budgets: [BudgetConfig] = [],
-    probeBudgetPerHour: Double = 0.5
+    probeBudgetPerHour: Double = 0.5, usageAPI: UsageAPIConfig = UsageAPIConfig()
   ) {
     self.pricing = pricing
     self.budgets = budgets
     self.probeBudgetPerHour = probeBudgetPerHour
+    self.usageAPI = usageAPI
   }
 }
 
@@ -61,4 +64,17 @@ public struct AccountPolling: Sendable, Equatable {
   public var pollInterval: Duration
 
   public init(pollInterval: Duration = .seconds(60)) { self.pollInterval = pollInterval }
+}
+
+/// The usage API (POST /api/v1/usage) settings (`usage_api:` in the config).
+public struct UsageAPIConfig: Sendable, Equatable {
+  /// When set, requests must carry `Authorization: Bearer <token>`.
+  public var bearerToken: Secret?
+  /// Largest request body accepted (413 above).
+  public var maxBodyBytes: Int
+
+  public init(bearerToken: Secret? = nil, maxBodyBytes: Int = 1 << 20) {
+    self.bearerToken = bearerToken
+    self.maxBodyBytes = maxBodyBytes
+  }
 }

@@ -2,56 +2,9 @@ import AtalayaCore
 
 /// Small date parsers for response headers (no Foundation).
 enum DateParsing {
-  /// An RFC 3339 time ("2024-05-01T12:00:30Z", "…30.25+02:00").
+  /// An RFC 3339 time ("2024-05-01T12:00:30Z", "…30.25+02:00"); surrounding spaces allowed.
   static func rfc3339(_ text: String) -> Timestamp? {
-    let b = Array(text.trimmingSpaces().utf8)
-    guard b.count >= 20 else { return nil }
-    func number(_ range: Range<Int>) -> Int? {
-      guard range.upperBound <= b.count else { return nil }
-      var value = 0
-      for i in range {
-        guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
-        value = value * 10 + Int(b[i] - 0x30)
-      }
-      return value
-    }
-    guard let year = number(0..<4), b[4] == UInt8(ascii: "-"), let month = number(5..<7),
-      b[7] == UInt8(ascii: "-"), let day = number(8..<10),
-      [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(b[10]),
-      let hour = number(11..<13), b[13] == UInt8(ascii: ":"), let minute = number(14..<16),
-      b[16] == UInt8(ascii: ":"), let second = number(17..<19)
-    else { return nil }
-    var i = 19
-    var fraction = 0.0
-    if i < b.count, b[i] == UInt8(ascii: ".") {
-      i += 1
-      var scale = 0.1
-      let start = i
-      while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
-        fraction += Double(b[i] - 0x30) * scale
-        scale /= 10
-        i += 1
-      }
-      guard i > start else { return nil }
-    }
-    guard i < b.count else { return nil }
-    var offset = 0
-    switch b[i] {
-    case UInt8(ascii: "Z"), UInt8(ascii: "z"):
-      i += 1
-    case UInt8(ascii: "+"), UInt8(ascii: "-"):
-      guard let oh = number((i + 1)..<(i + 3)), i + 3 < b.count, b[i + 3] == UInt8(ascii: ":"),
-        let om = number((i + 4)..<(i + 6))
-      else { return nil }
-      offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "-") ? -1 : 1)
-      i += 6
-    default:
-      return nil
-    }
-    guard i == b.count else { return nil }
-    return timestamp(
-      year: year, month: month, day: day, hour: hour, minute: minute, second: second,
-      fraction: fraction, offset: offset)
+    RFC3339.parse(text.trimmingSpaces())
   }
 
   /// An HTTP-date in IMF-fixdate form ("Sun, 06 Nov 1994 08:49:37 GMT"); the

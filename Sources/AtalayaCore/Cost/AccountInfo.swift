@@ -1,0 +1,45 @@
+/// What OpenRouter's `GET {base_url}/key` reports about the key's account
+/// (the `data` object). Amounts are USD.
+public struct AccountInfo: Sendable, Equatable {
+  /// Credits used by the key so far (a counter; it restarts with a new key).
+  public var usage: Double
+  public var usageDaily: Double?
+  public var usageWeekly: Double?
+  public var usageMonthly: Double?
+  /// The key's credit limit; nil when unlimited.
+  public var limit: Double?
+  public var limitRemaining: Double?
+  /// When the limit resets, as reported (e.g. `monthly`), if at all.
+  public var limitReset: String?
+  public var isFreeTier: Bool?
+
+  public init(
+    usage: Double, usageDaily: Double? = nil, usageWeekly: Double? = nil,
+    usageMonthly: Double? = nil, limit: Double? = nil, limitRemaining: Double? = nil,
+    limitReset: String? = nil, isFreeTier: Bool? = nil
+  ) {
+    self.usage = usage
+    self.usageDaily = usageDaily
+    self.usageWeekly = usageWeekly
+    self.usageMonthly = usageMonthly
+    self.limit = limit
+    self.limitRemaining = limitRemaining
+    self.limitReset = limitReset
+    self.isFreeTier = isFreeTier
+  }
+
+  /// Reads the `/key` document; nil when `data.usage` is not a finite non-negative number.
+  public static func parse(_ json: JSONValue) -> AccountInfo? {
+    guard let data = json["data"], data.isObject else { return nil }
+    func amount(_ key: String) -> Double? {
+      guard let v = data[key]?.doubleValue, v.isFinite, v >= 0 else { return nil }
+      return v
+    }
+    guard let usage = amount("usage") else { return nil }
+    return AccountInfo(
+      usage: usage, usageDaily: amount("usage_daily"), usageWeekly: amount("usage_weekly"),
+      usageMonthly: amount("usage_monthly"), limit: amount("limit"),
+      limitRemaining: amount("limit_remaining"), limitReset: data["limit_reset"]?.textValue,
+      isFreeTier: data["is_free_tier"]?.boolValue)
+  }
+}

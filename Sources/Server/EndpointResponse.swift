@@ -1,0 +1,23 @@
+/// A response an endpoint computed: status, content type and body.
+public struct EndpointResponse: Sendable, Equatable {
+  public var status: Int
+  public var contentType: String
+  public var body: [UInt8]
+
+  public init(status: Int, contentType: String = "application/json", body: [UInt8]) {
+    self.status = status
+    self.contentType = contentType
+    self.body = body
+  }
+}
+
+extension AgentEndpoints {
+  /// Without a usage ledger the usage API does not exist.
+  public func ingestUsage(body: [UInt8], authorization: String?) async -> EndpointResponse {
+    EndpointResponse(
+      status: 404, contentType: "text/plain; charset=utf-8", body: Array("not found\n".utf8))
+  }
+
+  /// 1 MiB unless the agent says otherwise.
+  public var usageBodyLimit: Int { 1 << 20 }
+}
