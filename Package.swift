@@ -67,7 +67,7 @@ let package = Package(
     .target(
       name: "AtalayaAgent",
       dependencies: [
-        "AtalayaCore", "Probing", "Exposition", "Systemd", "Server",
+        "AtalayaCore", "Alerting", "Probing", "Exposition", "Systemd", "Server",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -37,6 +37,8 @@ public final class Agent: AgentEndpoints, Sendable {
   let startedAt: Timestamp
   /// Spend, prices, budgets and application traffic.
   public let cost: CostTracker
+  /// Alert rules, their state and notification delivery.
+  public let alerting: AlertingRuntime
   /// The scheduler; probes are only started by it.
   public let scheduler: ProbeScheduler<ContinuousClock>
 
@@ -47,7 +49,8 @@ public final class Agent: AgentEndpoints, Sendable {
     timeSource: any TimeSource = SystemTimeSource(),
     notifier: SystemdNotifier = SystemdNotifier(),
     logger: Logger,
-    observer: OutcomeObserver? = nil
+    observer: OutcomeObserver? = nil,
+    alertConsole: @escaping @Sendable (String) -> Void = { print($0) }
   ) {
     let now = timeSource.now()
     self.loadConfig = loadConfig
@@ -58,6 +61,10 @@ public final class Agent: AgentEndpoints, Sendable {
     self.observer = observer
     self.startedAt = now
     self.cost = CostTracker(config: config)
+    self.alerting = AlertingRuntime(
+      config: config, stateDir: config.stateDir, transport: prober.transport,
+      externalURL: "http://\(config.listen)", timeSource: timeSource, console: alertConsole,
+      logger: logger)
     self.state = Mutex(
       State(
         fleet: FleetHealth(config: config), lastReloadSuccess: now, metricsBuffer: MetricsRenderer()
@@ -170,6 +177,7 @@ public final class Agent: AgentEndpoints, Sendable {
       s.lastReloadSuccess = now
     }
     cost.apply(newConfig)
+    alerting.apply(newConfig)
     scheduler.apply(Self.scheduleEntries(newConfig))
     let checks = newConfig.allChecks.count
     logger.info(
@@ -189,10 +197,12 @@ public final class Agent: AgentEndpoints, Sendable {
   public func renderMetrics() -> [UInt8] {
     let now = timeSource.now()
     let costMetrics = cost.metrics(at: now)
+    let alertingMetrics = alerting.metrics()
     return state.withLock { s in
       let view = s.fleet.view(at: now)
       let reload = ReloadState(successful: s.reloadSuccessful, lastSuccess: s.lastReloadSuccess)
-      return s.metricsBuffer.render(view, reload: reload, cost: costMetrics)
+      return s.metricsBuffer.render(
+        view, reload: reload, cost: costMetrics, alerting: alertingMetrics)
     }
   }
 

@@ -54,7 +54,10 @@ public struct AgentRunner {
             agent: agent, file: file, interval: saveInterval, logger: logger)))
     }
     services.append(contentsOf: costServices(config))
+    // Delivery before evaluation: on shutdown the evaluation stops (and saves) first.
+    services.append(.init(service: AlertDeliveryService(agent: agent)))
     services.append(.init(service: SchedulerService(agent: agent)))
+    services.append(.init(service: AlertEvaluationService(agent: agent)))
     if let interval = SystemdNotifier.watchdogInterval(environment: environment) {
       logger.info("systemd watchdog enabled", metadata: ["interval": "\(interval)"])
       let scheduler = agent.scheduler

@@ -12,8 +12,10 @@ struct MetricsRenderer: Sendable {
 
   static let quantiles: [Double] = [0.5, 0.9, 0.95, 0.99]
 
-  mutating func render(_ view: FleetView, reload: ReloadState, cost: CostMetrics? = nil) -> [UInt8]
-  {
+  mutating func render(
+    _ view: FleetView, reload: ReloadState, cost: CostMetrics? = nil,
+    alerting: AlertingMetrics? = nil
+  ) -> [UInt8] {
     writer.reset()
     let checks = view.checks
 
@@ -133,6 +135,8 @@ struct MetricsRenderer: Sendable {
     writer.family(Catalogue.configLastReloadSuccessTimestampSeconds)
     writer.sample(
       Catalogue.configLastReloadSuccessTimestampSeconds, value: reload.lastSuccess.seconds)
+
+    if let alerting { writeAlerting(alerting) }
 
     ProcessMetrics.write(into: &writer)
     return writer.bytes

@@ -5,6 +5,8 @@ public protocol AgentEndpoints: Sendable {
   func renderMetrics() -> [UInt8]
   /// The JSON document served at /api/v1/status.
   func renderStatus() -> [UInt8]
+  /// The JSON document served at /api/v1/alerts (active alerts).
+  func renderAlerts() -> [UInt8]
   /// True once the config is loaded, the listener bound and the scheduler running.
   var isReady: Bool { get }
   /// Re-reads the configuration (the same as SIGHUP).

@@ -4,8 +4,8 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// The agent's HTTP server: /metrics, /api/v1/status, /-/healthy, /-/ready
-/// and POST /-/reload, served by Hummingbird.
+/// The agent's HTTP server: /metrics, /api/v1/status, /api/v1/alerts,
+/// POST /api/v1/usage, /-/healthy, /-/ready and POST /-/reload, served by Hummingbird.
 public enum AtalayaHTTPServer {
   /// Builds the application. `onListening` receives the bound port (useful
   /// with port 0) once the listener is up.
@@ -39,6 +39,9 @@ public enum AtalayaHTTPServer {
     router.get("/api/v1/status") { _, _ in
       bytesResponse(endpoints.renderStatus(), contentType: "application/json")
     }
+    router.get("/api/v1/alerts") { _, _ in
+      bytesResponse(endpoints.renderAlerts(), contentType: "application/json")
+    }
     router.get("/-/healthy") { _, _ in
       textResponse(.ok, "Atalaya is Healthy.\n")
     }
@@ -61,6 +64,8 @@ public enum AtalayaHTTPServer {
         Atalaya: health of your LLM providers.
           /metrics          Prometheus metrics
           /api/v1/status    status as JSON
+          /api/v1/alerts    active alerts as JSON
+          POST /api/v1/usage  report your application's LLM usage
           /-/healthy        liveness
           /-/ready          readiness
           POST /-/reload    re-read the configuration

@@ -30,6 +30,9 @@ public enum DemoScenario {
   /// (`/steady/v1/key`) and fetches its prices (`/steady/v1/models`); the others are
   /// priced by the `pricing:` entry. The `demo-daily` budget ($1 a day) shows burn.
   ///
+  /// Alerting is on with a console receiver, so firing and resolved alerts show up
+  /// in the demo's output within a few minutes (blinky goes down every 3 minutes).
+  ///
   /// The YAML config of the demo: the agent listens on `127.0.0.1:<port>` and probes the
   /// simulator on `127.0.0.1:<simulatorPort>` every 5 s.
   public static func config(port: Int, simulatorPort: Int) -> String {
@@ -50,6 +53,24 @@ public enum DemoScenario {
           limit_usd: 1
           period: day
           warn_at: [50%, 80%]
+      alerting:
+        evaluation_interval: 5s
+        repeat_interval: 10m
+        rules:
+          - alert: LLMProviderDown
+            expr: provider_down == 1
+            for: 10s
+            severity: critical
+          - alert: LLMHighErrorRate
+            expr: error_rate > 10%
+            for: 30s
+            severity: warning
+          - alert: LLMSlowResponses
+            expr: latency_p95 > 2s
+            for: 20s
+            severity: warning
+        receivers:
+          - {name: console, type: console}
       providers:
 
       """

@@ -18,6 +18,7 @@ struct CheckCommand: ParsableCommand {
       let summary = ConfigSummary(config: config)
       print(summary.render())
       print(summary.probeSpend.render())
+      print(config.effectiveAlerting.summaryLines().joined(separator: "\n"))
     } catch {
       printError(
         "\(path): invalid (\(error.errors.count) error\(error.errors.count == 1 ? "" : "s"))")

@@ -147,24 +147,17 @@ import Testing
   @Test func oneReadableLinePerAlert() {
     var a = firingAlert(provider: "flaky", model: "flaky-chat", summary: "flaky error rate high")
     a.startsAt = Timestamp(seconds: t0.seconds + 12 * 3600 + 15 * 60 + 4)
-    a.annotations["value"] = AlertSignal.errorRate.format(0.23)
+    a.annotations["value"] = AlertSignal.errorRate.unit.format(0.23)
     let lines = ConsolePayload.lines(
       notification("c", alerts: [a, resolved(a, at: t0 + .seconds(60))]))
     #expect(
       lines == [
-        "[FIRING] LLMHighErrorRate provider=flaky model=flaky-chat value=23.0% since 20:15:04 — flaky error rate high",
-        "[RESOLVED] LLMHighErrorRate provider=flaky model=flaky-chat value=23.0% since 20:15:04 — flaky error rate high",
+        "[FIRING] LLMHighErrorRate provider=flaky model=flaky-chat value=23% since 20:15:04 — flaky error rate high",
+        "[RESOLVED] LLMHighErrorRate provider=flaky model=flaky-chat value=23% since 20:15:04 — flaky error rate high",
       ])
   }
 
-  @Test func signalValuesAreFormattedInTheirUnits() {
-    #expect(AlertSignal.errorRate.format(0.0512) == "5.1%")
-    #expect(AlertSignal.latencyP95.format(0.85) == "850ms")
-    #expect(AlertSignal.latencyP95.format(5.2) == "5.20s")
-    #expect(AlertSignal.costPerHour.format(12.5) == "$12.50/h")
-    #expect(AlertSignal.budgetRemainingUSD.format(8.199) == "$8.20")
-    #expect(AlertSignal.budgetExhaustionHours.format(6.46) == "6.5h")
-    #expect(AlertSignal.consecutiveFailures.format(3) == "3")
+  @Test func numbersAreFormattedForPeople() {
     #expect(NumberText.fixed(-0.04, 1) == "0.0")
     #expect(NumberText.fixed(-1.25, 1) == "-1.3")
     #expect(NumberText.compact(0.1) == "0.1")

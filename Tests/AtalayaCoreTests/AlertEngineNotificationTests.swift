@@ -170,6 +170,7 @@ struct AlertEngineNotificationTests {
       alert?.annotations == [
         "summary": "openai/gpt-4o-mini error rate 5.2% over 5%",
         "description": "team ml, critical, 5.2%",
+        "value": "5.2%",
       ])
     #expect(
       alert?.labels == [

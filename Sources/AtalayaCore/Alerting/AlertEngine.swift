@@ -213,6 +213,8 @@ public struct AlertEngine: Sendable, Codable, Equatable {
     variables["signal"] = rule.expr.signal.rawValue
     variables["expr"] = rule.expr.text
     var result = rule.annotations.mapValues { AlertTemplate.render($0, variables: variables) }
+    // The value in its unit (23.0%, 1.3s, $12.40), shown by receivers.
+    if result["value"] == nil { result["value"] = unit.format(value) }
     if result["summary"] == nil {
       result["summary"] =
         "\(seriesName(labels)): \(rule.expr.signal.rawValue) is \(unit.format(value)) "

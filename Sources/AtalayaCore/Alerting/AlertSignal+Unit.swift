@@ -61,7 +61,7 @@ extension AlertSignal {
     case .costPerHour, .budgetRemainingUSD: .usd
     case .budgetExhaustionHours: .hours
     case .consecutiveFailures: .count
-    case .circuitOpen, .providerDown, .providerDegraded: .boolean
+    case .circuitOpen, .providerDown, .providerDegraded, .budgetThresholdCrossed: .boolean
     }
   }
 
@@ -70,6 +70,7 @@ extension AlertSignal {
     switch self {
     case .providerDown, .providerDegraded, .costPerHour: ["provider"]
     case .budgetRemainingUSD, .budgetUsedRatio, .budgetExhaustionHours: ["budget"]
+    case .budgetThresholdCrossed: ["budget", "threshold"]
     default: ["provider", "model"]
     }
   }

@@ -119,6 +119,9 @@ public enum AlertSignal: String, Sendable, Equatable, CaseIterable {
   case budgetRemainingUSD = "budget_remaining_usd"
   case budgetUsedRatio = "budget_used_ratio"
   case budgetExhaustionHours = "budget_exhaustion_hours"
+  /// 1 while a budget's `warn_at` threshold is crossed in the current period
+  /// (labels budget, threshold); feeds the implicit LLMBudgetThreshold rule.
+  case budgetThresholdCrossed = "budget_threshold_crossed"
 }
 
 /// One value of a signal for one series, with that series' labels.

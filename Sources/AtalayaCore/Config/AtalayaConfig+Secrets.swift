@@ -1,8 +1,9 @@
 extension AtalayaConfig {
-  /// Every secret in the config: all API keys and all extra header values, for a ``Redactor``.
+  /// Every secret in the config: API keys, extra header values, receiver URLs,
+  /// tokens and headers, the usage API token; for a ``Redactor``.
   public var secrets: [Secret] {
     providers.flatMap { provider in
       (provider.apiKey.map { [$0] } ?? []) + provider.headers.map(\.value)
-    }
+    } + alerting.secrets + (cost.usageAPI.bearerToken.map { [$0] } ?? [])
   }
 }
