@@ -40,8 +40,8 @@ import Testing
       expected: .down),
     Case(name: "single open check: down", checks: [check(.open)], expected: .down),
     Case(
-      name: "open and half-open: degraded", checks: [check(.open), check(.halfOpen)],
-      expected: .degraded),
+      name: "open and half-open: still down until a circuit closes",
+      checks: [check(.open), check(.halfOpen)], expected: .down),
   ]
 
   @Test(arguments: cases)

@@ -5,7 +5,10 @@ public enum ProviderStatus: String, CaseIterable, Sendable, Codable, Hashable {
   case down
 
   /// The status rule over a provider's checks:
-  /// - `down` when every check's circuit is open;
+  /// - `down` when every check's circuit is open. A half-open circuit has not yet
+  ///   proven recovery, so it counts as open here (and as a failure otherwise): a down
+  ///   provider stays down until a check's circuit closes, instead of flapping to
+  ///   degraded each time the reset timeout lets a trial probe through;
   /// - `degraded` when any check is not healthy (see ``CheckStatusInput/isHealthy(policy:)``:
   ///   an open or half-open circuit, a window success ratio below the policy minimum, or a
   ///   p95 above that check's `slow`);
@@ -15,7 +18,7 @@ public enum ProviderStatus: String, CaseIterable, Sendable, Codable, Hashable {
     -> ProviderStatus
   {
     guard !checks.isEmpty else { return .healthy }
-    if checks.allSatisfy({ $0.circuit == .open }) { return .down }
+    if checks.allSatisfy({ $0.circuit != .closed }) { return .down }
     if checks.contains(where: { !$0.isHealthy(policy: policy) }) { return .degraded }
     return .healthy
   }
