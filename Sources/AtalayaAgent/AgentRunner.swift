@@ -50,8 +50,9 @@ public struct AgentRunner {
     if let file = Self.stateFile(for: config) {
       services.append(
         .init(
-          service: PersistenceService(
-            agent: agent, file: file, interval: saveInterval, logger: logger)))
+          service: PeriodicSaveService(
+            name: "health state \(file.path)", interval: saveInterval, logger: logger,
+            save: { try agent.save(to: file) })))
     }
     services.append(contentsOf: costServices(config))
     // Delivery before evaluation: on shutdown the evaluation stops (and saves) first.

@@ -58,36 +58,6 @@ struct PriceRefreshService: Service {
   }
 }
 
-/// Saves the cost ledger every `interval` and once more at shutdown.
-struct CostPersistenceService: Service {
-  let agent: Agent
-  let file: StateFile
-  let interval: Duration
-  let logger: Logger
-
-  func run() async throws {
-    await cancelWhenGracefulShutdown {
-      while true {
-        do {
-          try await Task.sleep(for: interval)
-        } catch {
-          return
-        }
-        save()
-      }
-    }
-    save()
-  }
-
-  private func save() {
-    do {
-      try agent.saveCost(to: file)
-    } catch {
-      logger.error(
-        "could not save the cost ledger", metadata: ["path": "\(file.path)", "error": "\(error)"])
-    }
-  }
-}
 
 extension AgentRunner {
   /// The cost ledger file under the configured state_dir, if any.
@@ -105,8 +75,9 @@ extension AgentRunner {
       agent.restoreCost(from: file)
       services.append(
         .init(
-          service: CostPersistenceService(
-            agent: agent, file: file, interval: saveInterval, logger: logger)))
+          service: PeriodicSaveService(
+            name: "cost ledger \(file.path)", interval: saveInterval, logger: logger,
+            save: { [agent] in try agent.saveCost(to: file) })))
     }
     return services
   }

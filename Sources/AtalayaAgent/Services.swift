@@ -19,12 +19,14 @@ struct SchedulerService: Service {
   }
 }
 
-/// Saves health state every `interval` and once more at shutdown.
-struct PersistenceService: Service {
-  let agent: Agent
-  let file: StateFile
+/// Runs `save` every `interval` and once more at shutdown (health state,
+/// cost ledger): what is saved survives a restart, at most `interval` old after
+/// a crash.
+struct PeriodicSaveService: Service {
+  let name: String
   let interval: Duration
   let logger: Logger
+  let save: @Sendable () throws -> Void
 
   func run() async throws {
     await cancelWhenGracefulShutdown {
@@ -34,17 +36,17 @@ struct PersistenceService: Service {
         } catch {
           return
         }
-        save()
+        saveLogging()
       }
     }
-    save()
+    saveLogging()
   }
 
-  private func save() {
+  private func saveLogging() {
     do {
-      try agent.save(to: file)
+      try save()
     } catch {
-      logger.error("could not save state", metadata: ["path": "\(file.path)", "error": "\(error)"])
+      logger.error("could not save \(name)", metadata: ["error": "\(error)"])
     }
   }
 }
