@@ -52,6 +52,7 @@ install -m 0644 alerts/atalaya.rules.yml dashboards/atalaya-overview.json "$doc/
 install -d -m 0755 "$root/usr/share/man/man1"
 gzip -9n <packaging/atalaya.1 >"$root/usr/share/man/man1/atalaya.1.gz"
 chmod 0644 "$root/usr/share/man/man1/atalaya.1.gz"
+install -D -m 0644 packaging/debian/lintian-overrides "$root/usr/share/lintian/overrides/atalaya"
 {
   printf 'atalaya (%s) unstable; urgency=medium\n\n' "$version"
   printf '  * Release %s.\n\n' "$upstream"
@@ -103,6 +104,10 @@ printf '/etc/atalaya/atalaya.yml\n/etc/default/atalaya\n' >"$root/DEBIAN/conffil
 for script in postinst prerm postrm; do
   install -m 0755 "packaging/debian/$script" "$root/DEBIAN/$script"
 done
+
+(cd "$root" && find . \( -path ./DEBIAN -o -path ./etc \) -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z \
+  | xargs -0 md5sum) >"$root/DEBIAN/md5sums"
+chmod 0644 "$root/DEBIAN/md5sums"
 
 # 5. The .deb.
 deb="$OUT_DIR/atalaya_${version}_${arch}.deb"
