@@ -2,10 +2,11 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev pkg-config
-TEST_APT_PACKAGES := prometheus prometheus-alertmanager
+TEST_APT_PACKAGES := prometheus prometheus-alertmanager lintian man-db
+DEB_APT_PACKAGES := dpkg-dev binutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release demo test deps test-deps format clean
+.PHONY: all build release demo test test-packaging deb deps deb-deps test-deps format clean
 
 all: build
 
@@ -15,11 +16,17 @@ deps:
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 
-test-deps: deps
+deb-deps: deps
+	@missing=""; for p in $(DEB_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
+
+test-deps: deb-deps
 	@missing=""; for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi; \
-	command -v promtool >/dev/null || { echo "promtool not found after installing prometheus" >&2; exit 1; }
+	command -v promtool >/dev/null || { echo "promtool not found after installing prometheus" >&2; exit 1; }; \
+	command -v prometheus >/dev/null || { echo "prometheus not found after installing it" >&2; exit 1; }
 
 build: deps
 	$(SWIFT) build
@@ -30,9 +37,18 @@ release: deps
 demo: build
 	$(SWIFT) run atalaya demo
 
+# atalaya_<version>-<revision>_<arch>.deb in .build/deb (release build, static Swift runtime).
+deb: deb-deps
+	SWIFT=$(SWIFT) packaging/build-deb.sh
+
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) test-packaging
+
+# Builds the .deb, then installs, checks and purges it on this machine (root or sudo).
+test-packaging: test-deps
+	set -o pipefail; deb="$$(SWIFT=$(SWIFT) packaging/build-deb.sh | tail -n 1)" && $(SUDO) packaging/test-deb.sh "$$deb"
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests

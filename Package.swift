@@ -127,5 +127,13 @@ let package = Package(
       dependencies: ["AtalayaAgent", "Simulator", "Probing", "AtalayaTestSupport"],
       swiftSettings: strict
     ),
+    // packaging/, alerts/ and dashboards/ against systemd-analyze, promtool and a real Prometheus.
+    .testTarget(
+      name: "ShippingTests",
+      dependencies: [
+        "Exposition", "AtalayaTestSupport", .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: strict
+    ),
   ]
 )

@@ -1,0 +1,123 @@
+import AtalayaTestSupport
+import Exposition
+import Foundation
+import Testing
+import Yams
+
+/// alerts/atalaya.rules.yml against the real promtool: the rules are valid, their unit tests
+/// pass, and every alert is tested both firing and staying quiet.
+@Suite struct AlertRulesTests {
+  /// Alert names in the rules file, in order.
+  static func alertNames() throws -> [String] {
+    let doc = try Yams.load(yaml: ShippingFiles.text(ShippingFiles.rules)) as? [String: Any]
+    let groups = try #require(doc?["groups"] as? [[String: Any]])
+    return groups.flatMap {
+      ($0["rules"] as? [[String: Any]] ?? []).compactMap { $0["alert"] as? String }
+    }
+  }
+
+  @Test func promtoolCheckRulesIsClean() throws {
+    let names = try Self.alertNames()
+    let result = try Subprocess.run("promtool", ["check", "rules", ShippingFiles.rules])
+    #expect(result.status == 0, "\(result.output)")
+    #expect(result.output.contains("SUCCESS: \(names.count) rules found"), "\(result.output)")
+    #expect(!result.output.contains("WARNING"), "\(result.output)")
+  }
+
+  @Test func promtoolUnitTestsPass() throws {
+    let result = try Subprocess.run("promtool", ["test", "rules", ShippingFiles.ruleTests])
+    #expect(result.status == 0, "\(result.output)")
+    #expect(result.output.contains("SUCCESS"), "\(result.output)")
+  }
+
+  @Test func everyAlertIsTestedFiringAndQuiet() throws {
+    let names = try Self.alertNames()
+    #expect(names.count >= 15)
+    #expect(Set(names).count == names.count, "duplicate alert names")
+    for required in [
+      "AtalayaProviderDown", "AtalayaHighErrorRate", "AtalayaSlowP95", "AtalayaHighCostPerHour",
+      "AtalayaBudgetLow", "AtalayaBudgetProjectedOverrun", "AtalayaTargetDown",
+      "AtalayaTargetMissing", "AtalayaConfigReloadFailed", "AtalayaNotificationsFailing",
+      "AtalayaNotificationsDropped",
+    ] {
+      #expect(names.contains(required), "no rule \(required)")
+    }
+
+    let doc = try Yams.load(yaml: ShippingFiles.text(ShippingFiles.ruleTests)) as? [String: Any]
+    let tests = try #require(doc?["tests"] as? [[String: Any]])
+    var firing = Set<String>()
+    var quiet = Set<String>()
+    for group in tests {
+      for test in group["alert_rule_test"] as? [[String: Any]] ?? [] {
+        guard let name = test["alertname"] as? String else { continue }
+        let expected = test["exp_alerts"] as? [Any] ?? []
+        if expected.isEmpty { quiet.insert(name) } else { firing.insert(name) }
+      }
+    }
+    for name in names {
+      #expect(firing.contains(name), "\(name) is never tested firing")
+      #expect(quiet.contains(name), "\(name) is never tested staying quiet")
+    }
+    #expect(firing.union(quiet).subtracting(names).isEmpty, "tests of unknown alerts")
+  }
+
+  @Test func everyRuleHasSeverityAndSummary() throws {
+    let doc = try Yams.load(yaml: ShippingFiles.text(ShippingFiles.rules)) as? [String: Any]
+    let groups = try #require(doc?["groups"] as? [[String: Any]])
+    for rule in groups.flatMap({ $0["rules"] as? [[String: Any]] ?? [] }) {
+      let name = rule["alert"] as? String ?? "?"
+      let severity = (rule["labels"] as? [String: Any])?["severity"] as? String
+      #expect(
+        severity == "critical" || severity == "warning", "\(name): severity \(severity ?? "none")")
+      let annotations = rule["annotations"] as? [String: Any] ?? [:]
+      #expect(annotations["summary"] != nil && annotations["description"] != nil, "\(name)")
+    }
+  }
+
+  /// The unit tests catch a changed rule: with AtalayaProviderDown's `for` shortened,
+  /// promtool reports the alert firing where the tests expect it quiet.
+  @Test func unitTestsCatchAChangedRule() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    let rules = try ShippingFiles.text(ShippingFiles.rules)
+    let changed = rules.replacingOccurrences(
+      of: "expr: atalaya_provider_status{status=\"down\"} == 1\n        for: 2m",
+      with: "expr: atalaya_provider_status{status=\"down\"} == 1\n        for: 1m")
+    #expect(changed != rules)
+    _ = try dir.write("atalaya.rules.yml", changed)
+    let tests = try dir.write("atalaya.rules.test.yml", ShippingFiles.text(ShippingFiles.ruleTests))
+    let result = try Subprocess.run("promtool", ["test", "rules", tests])
+    #expect(result.status != 0)
+    #expect(result.output.contains("AtalayaProviderDown"), "\(result.output)")
+  }
+}
+
+/// Every metric the rules and the dashboard use is one the agent exports, so a renamed
+/// metric breaks a test.
+@Suite struct ShippedMetricNamesTests {
+  static var known: Set<String> {
+    var names = Set<String>()
+    for family in Catalogue.all {
+      names.insert(family.name)
+      if family.type == .histogram {
+        for suffix in ["_bucket", "_sum", "_count"] { names.insert(family.name + suffix) }
+      }
+    }
+    return names
+  }
+
+  @Test func rulesUseKnownMetrics() throws {
+    let used = metricNames(in: try ShippingFiles.text(ShippingFiles.rules))
+    #expect(used.count >= 14)
+    #expect(
+      used.subtracting(Self.known).isEmpty, "unknown: \(used.subtracting(Self.known).sorted())")
+  }
+
+  @Test func dashboardUsesKnownMetrics() throws {
+    let exprs = try DashboardFile.load().panels.flatMap(\.exprs)
+    let used = exprs.reduce(into: Set<String>()) { $0.formUnion(metricNames(in: $1)) }
+    #expect(used.count >= 20)
+    #expect(
+      used.subtracting(Self.known).isEmpty, "unknown: \(used.subtracting(Self.known).sorted())")
+  }
+}

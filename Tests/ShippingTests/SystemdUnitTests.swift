@@ -1,0 +1,95 @@
+import AtalayaTestSupport
+import Foundation
+import Testing
+
+/// packaging/systemd/atalaya.service: what the agent needs from systemd, `systemd-analyze
+/// verify` clean and `systemd-analyze security` at 1.5 or lower. (The installed unit is
+/// checked again by packaging/test-deb.sh.)
+@Suite struct SystemdUnitTests {
+  /// `Key=value` lines of the [Service] section.
+  static func serviceSettings() throws -> [(key: String, value: String)] {
+    var inService = false
+    var settings: [(String, String)] = []
+    for raw in try ShippingFiles.text(ShippingFiles.unit).split(separator: "\n") {
+      let line = raw.trimmingCharacters(in: .whitespaces)
+      if line.hasPrefix("[") { inService = line == "[Service]" }
+      guard inService, !line.hasPrefix("#"), let eq = line.firstIndex(of: "=") else { continue }
+      settings.append((String(line[..<eq]), String(line[line.index(after: eq)...])))
+    }
+    return settings
+  }
+
+  @Test func declaresWhatTheAgentNeeds() throws {
+    let settings = try Self.serviceSettings()
+    func value(_ key: String) -> String? { settings.last { $0.key == key }?.value }
+    #expect(value("Type") == "notify")
+    #expect(value("NotifyAccess") == "main")
+    #expect(value("WatchdogSec") == "30s")
+    #expect(value("Restart") == "on-failure")
+    #expect(value("ExecReload") == "/bin/kill -HUP $MAINPID")
+    #expect(value("ExecStart") == "/usr/bin/atalaya run --config /etc/atalaya/atalaya.yml")
+    #expect(value("DynamicUser") == "yes")
+    #expect(value("StateDirectory") == "atalaya")
+    #expect(value("ConfigurationDirectory") == "atalaya")
+    #expect(value("EnvironmentFile") == "-/etc/default/atalaya")
+    #expect(
+      value("LoadCredential") == "openrouter_api_key:/etc/atalaya/credentials/openrouter_api_key")
+    #expect(value("RestrictAddressFamilies") == "AF_UNIX AF_INET AF_INET6")
+    // The example config reads the credential the unit loads.
+    #expect(
+      try ShippingFiles.text(ShippingFiles.exampleConfig).contains(
+        "\n    api_key_credential: openrouter_api_key\n"))
+  }
+
+  @Test func securityExposureIsAtMost1_5() throws {
+    let result = try Subprocess.run(
+      "systemd-analyze", ["security", "--offline=true", ShippingFiles.unit])
+    let score = try #require(Self.exposure(result.stdout), "no overall exposure: \(result.output)")
+    #expect(score <= 1.5, "\(result.stdout)")
+  }
+
+  @Test func verifyIsClean() async throws {
+    // verify wants the ExecStart binary and the man page of Documentation= to exist: point
+    // a copy of the unit at the built binary and MANPATH at the packaging man page.
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    let unit = try ShippingFiles.text(ShippingFiles.unit).replacingOccurrences(
+      of: "ExecStart=/usr/bin/atalaya ", with: "ExecStart=\(BuiltProducts.atalaya) ")
+    let path = try dir.write("atalaya.service", unit)
+    try FileManager.default.createDirectory(
+      atPath: dir.path + "/man/man1", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+      atPath: ShippingFiles.manPage, toPath: dir.path + "/man/man1/atalaya.1")
+
+    let analyze = try #require(Subprocess.which("systemd-analyze"))
+    let child = try ChildProcess(
+      executable: analyze, arguments: ["verify", path],
+      environment: ["PATH": "/usr/bin:/bin", "MANPATH": dir.path + "/man"], directory: dir.path)
+    defer { child.terminate() }
+    let status = try #require(await child.wait(timeout: .seconds(30)))
+    #expect(status == 0, "\(child.stdout)\(child.stderr)")
+    #expect(child.stdout.isEmpty && child.stderr.isEmpty, "\(child.stdout)\(child.stderr)")
+  }
+
+  @Test func verifyCatchesAMistake() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    let unit = try ShippingFiles.text(ShippingFiles.unit)
+      .replacingOccurrences(
+        of: "ExecStart=/usr/bin/atalaya ", with: "ExecStart=\(BuiltProducts.atalaya) "
+      )
+      .replacingOccurrences(of: "Type=notify", with: "Type=notifyy")
+    let path = try dir.write("atalaya.service", unit)
+    let result = try Subprocess.run("systemd-analyze", ["verify", "--man=no", path])
+    #expect(result.output.contains("notifyy"), "\(result.output)")
+  }
+
+  /// The number in "→ Overall exposure level for atalaya.service: 1.1 OK 🙂".
+  static func exposure(_ report: String) -> Double? {
+    for line in report.split(separator: "\n") where line.contains("Overall exposure level for") {
+      guard let colon = line.lastIndex(of: ":") else { return nil }
+      return line[line.index(after: colon)...].split(separator: " ").first.flatMap { Double($0) }
+    }
+    return nil
+  }
+}
