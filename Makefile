@@ -5,7 +5,7 @@ APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev pkg-config
 TEST_APT_PACKAGES := prometheus prometheus-alertmanager
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release demo test deps test-deps format clean
+.PHONY: all build release demo test deps test-deps format clean bench
 
 all: build
 
@@ -33,6 +33,10 @@ demo: build
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Benchmarks beside blackbox_exporter (bench/bench.py; not run by CI). BENCH_QUICK=1 shortens it.
+bench: deps
+	python3 bench/bench.py
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
