@@ -6,7 +6,7 @@ TEST_APT_PACKAGES := prometheus prometheus-alertmanager lintian man-db
 DEB_APT_PACKAGES := dpkg-dev binutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release demo test test-packaging deb deps deb-deps test-deps format clean
+.PHONY: all build release demo test test-packaging deb deps deb-deps test-deps format clean bench
 
 all: build
 
@@ -49,6 +49,10 @@ test: test-deps
 # Builds the .deb, then installs, checks and purges it on this machine (root or sudo).
 test-packaging: test-deps
 	set -o pipefail; deb="$$(SWIFT=$(SWIFT) packaging/build-deb.sh | tail -n 1)" && $(SUDO) packaging/test-deb.sh "$$deb"
+
+# Benchmarks beside blackbox_exporter (bench/bench.py; not run by CI). BENCH_QUICK=1 shortens it.
+bench: deps
+	python3 bench/bench.py
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests

@@ -9,7 +9,10 @@ let package = Package(
   name: "atalaya",
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "atalaya", targets: ["atalaya"])
+    .executable(name: "atalaya", targets: ["atalaya"]),
+    // For the separate Benchmarks/ package (micro-benchmarks); not used by the agent.
+    .library(
+      name: "AtalayaKit", targets: ["AtalayaCore", "Probing", "Exposition", "AtalayaAgent"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

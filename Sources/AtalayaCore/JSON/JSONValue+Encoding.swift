@@ -58,6 +58,15 @@ extension JSONValue {
 
   private static func encodeString(_ s: String, into out: inout String) {
     out += "\""
+    // Fast path: nothing to escape (nearly every key and value), so one copy instead of
+    // one append per scalar (probe request bodies are encoded on every probe).
+    let quote = UInt8(ascii: "\"")
+    let backslash = UInt8(ascii: "\\")
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == quote || $0 == backslash }) {
+      out += s
+      out += "\""
+      return
+    }
     for scalar in s.unicodeScalars {
       switch scalar {
       case "\"": out += "\\\""

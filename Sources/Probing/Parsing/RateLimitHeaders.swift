@@ -7,13 +7,17 @@ enum RateLimitHeaders {
   /// resets, made relative to `now`) headers. One reading per resource.
   static func readings(_ response: HTTPResponse, now: Timestamp) -> [RateLimitReading] {
     var readings: [RateLimitReading] = []
+    // Most responses carry none of these headers: skip the 18 lookups (header names are
+    // stored lowercased) instead of building and searching for every name on every probe.
+    let hasAnthropic = response.headers.contains { $0.name.hasPrefix("anthropic-ratelimit-") }
+    let hasOpenAI = response.headers.contains { $0.name.hasPrefix("x-ratelimit-") }
     func add(_ reading: RateLimitReading) {
       guard reading.limit != nil || reading.remaining != nil || reading.resetSeconds != nil,
         !readings.contains(where: { $0.resource == reading.resource })
       else { return }
       readings.append(reading)
     }
-    for resource in RateLimitResource.allCases {
+    for resource in RateLimitResource.allCases where hasAnthropic {
       let suffix = resource.rawValue.replacing("_", with: "-")
       add(
         RateLimitReading(
@@ -23,7 +27,7 @@ enum RateLimitHeaders {
           resetSeconds: response.header("anthropic-ratelimit-\(suffix)-reset")
             .flatMap(DateParsing.rfc3339).map { max(0, $0.seconds - now.seconds) }))
     }
-    for resource in [RateLimitResource.requests, .tokens] {
+    for resource in [RateLimitResource.requests, .tokens] where hasOpenAI {
       add(
         RateLimitReading(
           resource: resource,

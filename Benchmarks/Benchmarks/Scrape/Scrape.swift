@@ -1,0 +1,130 @@
+// /metrics rendering with 10,000 series (issue 6, target 3):
+// - ExpositionWriter_10k: the writer alone, 10,000 `atalaya_probes_total` lines.
+// - AgentRenderMetrics_10k: the agent's real path (FleetView + MetricsRenderer + process
+//   metrics) with enough checks for ~10,000 series.
+// - SwiftPrometheus_10k: swift-prometheus 2.4.1 emitting the same 10,000 series as the first.
+// Each iteration is one full render; package-benchmark reports time and mallocs per render.
+import AtalayaAgent
+import AtalayaCore
+import Benchmark
+import Exposition
+import Logging
+import Probing
+import Prometheus
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The 10,000 label sets shared by the writer and swift-prometheus benchmarks.
+struct SeriesFixture {
+  var labels: [(provider: String, model: String, result: String)] = []
+
+  init(count: Int = 10_000) {
+    let results = ResultClass.allCases.map(\.rawValue)
+    var i = 0
+    while labels.count < count {
+      let check = i / results.count
+      labels.append(
+        (
+          "provider-\(check / 10)", "vendor/model-\(check % 10)-2025-instruct",
+          results[i % results.count]
+        ))
+      i += 1
+    }
+  }
+}
+
+/// Never called: the renderer benchmark feeds outcomes directly.
+struct NoTransport: HTTPTransport {
+  func send(_ request: HTTPRequest) async -> HTTPResponse {
+    fatalError("the benchmark sends no requests")
+  }
+}
+
+/// An agent with `checks` chat checks, each with one recorded outcome.
+func makeAgent(checks: Int) throws -> Agent {
+  var yaml = "listen: 127.0.0.1:0\nproviders:\n"
+  let perProvider = 10
+  for p in 0..<(checks + perProvider - 1) / perProvider {
+    yaml += "  - name: provider-\(p)\n    base_url: http://127.0.0.1:9/v1\n    api_key: sk-bench\n"
+    yaml += "    checks:\n"
+    for c in 0..<min(perProvider, checks - p * perProvider) {
+      yaml += "      - model: vendor/model-\(c)-2025-instruct\n"
+    }
+  }
+  let config = try ConfigLoader.parse(yaml: yaml, file: "bench.yml", environment: [:])
+  let prober = Prober(
+    transport: NoTransport(), timeSource: SystemTimeSource(), userAgent: "atalaya-bench")
+  let agent = Agent(
+    config: config, loadConfig: { config }, prober: prober, logger: Logger(label: "bench"))
+  let now = SystemTimeSource().now()
+  for (provider, check) in config.allChecks {
+    for n in 0..<3 {
+      agent.record(
+        ProbeOutcome(
+          check: check.id(provider: provider.name), result: n == 2 ? .serverError : .success,
+          startedAt: now, httpStatus: n == 2 ? 500 : 200,
+          timings: PhaseTimings(
+            dns: 0.001, connect: 0.002, firstByte: 0.2 + Double(n) * 0.01, total: 0.25),
+          usage: TokenUsage(inputTokens: 12, outputTokens: 1)))
+    }
+  }
+  return agent
+}
+
+func seriesCount(_ bytes: [UInt8]) -> Int {
+  String(decoding: bytes, as: UTF8.self).split(separator: "\n").filter { !$0.hasPrefix("#") }.count
+}
+
+let benchmarks: @Sendable () -> Void = {
+  let quick = getenv("BENCH_MICRO_QUICK") != nil
+  Benchmark.defaultConfiguration = .init(
+    metrics: [.wallClock, .mallocCountTotal, .throughput],
+    timeUnits: .microseconds,
+    warmupIterations: 3,
+    maxDuration: .seconds(quick ? 2 : 5),
+    maxIterations: 10_000)
+
+  let fixture = SeriesFixture()
+
+  Benchmark("ExpositionWriter_10k") { benchmark in
+    var writer = ExpositionWriter(capacity: 1 << 20)
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      writer.reset()
+      for (i, l) in fixture.labels.enumerated() {
+        writer.sample(Catalogue.probesTotal, l.provider, l.model, l.result, value: Double(i))
+      }
+      blackHole(writer.bytes.count)
+    }
+  }
+
+  // ~46 series per check: 218 checks give ~10,000.
+  let agent = try! makeAgent(checks: 218)
+  print("AgentRenderMetrics_10k: \(seriesCount(agent.renderMetrics())) series")
+  Benchmark("AgentRenderMetrics_10k") { benchmark in
+    for _ in benchmark.scaledIterations {
+      blackHole(agent.renderMetrics().count)
+    }
+  }
+
+  let registry = PrometheusCollectorRegistry()
+  for (i, l) in fixture.labels.enumerated() {
+    registry.makeCounter(
+      name: "atalaya_probes_total",
+      labels: [("provider", l.provider), ("model", l.model), ("result", l.result)],
+      help: "Probes run, by result class."
+    ).increment(by: Int64(i))
+  }
+  Benchmark("SwiftPrometheus_10k") { benchmark in
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(1 << 20)
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      buffer.removeAll(keepingCapacity: true)
+      registry.emit(into: &buffer)
+      blackHole(buffer.count)
+    }
+  }
+}
