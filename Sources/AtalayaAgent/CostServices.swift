@@ -58,7 +58,6 @@ struct PriceRefreshService: Service {
   }
 }
 
-
 extension AgentRunner {
   /// The cost ledger file under the configured state_dir, if any.
   public static func costFile(for config: AtalayaConfig) -> StateFile? {

@@ -22,7 +22,6 @@ enum ShippingFiles {
   }
 }
 
-
 /// Metric names (`atalaya_…`, `process_…`, `up`) referenced by a PromQL expression.
 func metricNames(in expr: String) -> Set<String> {
   var names = Set<String>()
