@@ -1,3 +1,5 @@
+import AtalayaCore
+
 extension Catalogue {
   // MARK: Alerting (rule engine)
 
@@ -25,9 +27,7 @@ extension Catalogue {
   public static let notificationResults = ["sent", "failed", "dropped"]
   /// Bucket upper bounds of ``notificationLatencySeconds``, in seconds (retries
   /// can take minutes to hours, so the buckets reach one hour).
-  public static let notificationLatencyBuckets: [Double] = [
-    0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600,
-  ]
+  public static let notificationLatencyBuckets: [Double] = DeliveryLatencyBuckets.upperBounds
 
   public static let notificationsTotal = MetricFamily(
     name: "atalaya_notifications_total",

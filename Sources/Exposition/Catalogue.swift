@@ -1,3 +1,5 @@
+import AtalayaCore
+
 /// Every metric family Atalaya exposes, each defined once.
 ///
 /// Adding a family is one `static let` here plus an entry in ``all``.
@@ -11,9 +13,7 @@ public enum Catalogue {
   /// `direction` label values of ``tokensTotal``.
   public static let tokenDirections = ["input", "output"]
   /// Bucket upper bounds of ``probeDurationSeconds``, in seconds.
-  public static let probeDurationBuckets: [Double] = [
-    0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120,
-  ]
+  public static let probeDurationBuckets: [Double] = ProbeDurationBuckets.upperBounds
 
   // MARK: Probes
 
