@@ -7,7 +7,14 @@
 /// RFC 3339 / ISO 8601 UTC formatting (`2026-11-21T20:02:54.123Z`) without Foundation.
 public enum RFC3339 {
   /// Formats `t` in UTC with millisecond precision.
-  public static func format(_ t: Timestamp) -> String {
+  public static func format(_ t: Timestamp) -> String { format(t, milliseconds: true) }
+
+  /// Formats `t` in UTC with whole seconds (`2026-11-21T20:02:54Z`).
+  public static func formatWholeSeconds(_ t: Timestamp) -> String {
+    format(Timestamp(seconds: t.seconds.rounded(.down)), milliseconds: false)
+  }
+
+  private static func format(_ t: Timestamp, milliseconds: Bool) -> String {
     let whole = t.seconds.rounded(.down)
     var secs = time_t(whole)
     var tmv = tm()
@@ -18,6 +25,7 @@ public enum RFC3339 {
       return String(repeating: "0", count: max(0, n - s.count)) + s
     }
     return "\(pad(tmv.tm_year + 1900, 4))-\(pad(tmv.tm_mon + 1, 2))-\(pad(tmv.tm_mday, 2))T"
-      + "\(pad(tmv.tm_hour, 2)):\(pad(tmv.tm_min, 2)):\(pad(tmv.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+      + "\(pad(tmv.tm_hour, 2)):\(pad(tmv.tm_min, 2)):\(pad(tmv.tm_sec, 2))"
+      + (milliseconds ? ".\(pad(Int32(millis), 3))Z" : "Z")
   }
 }
