@@ -41,9 +41,15 @@ demo: build
 deb: deb-deps
 	SWIFT=$(SWIFT) packaging/build-deb.sh
 
+# The Swift suite's output also goes to .build/swift-test.log; on failure the failing tests and
+# their messages are repeated at the end, where a CI log's tail shows them.
 test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .build/swift-test.log || { \
+	  status=$$?; echo; echo "==== swift test failed ($$status); failures from .build/swift-test.log:"; \
+	  grep -E '✘ Test .* failed|error:|Fatal error|signal code' .build/swift-test.log | cut -c1-200 | tail -n 20; \
+	  grep -E '✘ Test .* recorded an issue|↳' .build/swift-test.log | cut -c1-400 | head -n 20; \
+	  exit $$status; }
 	$(MAKE) test-packaging
 
 # Builds the .deb, then installs, checks and purges it on this machine (root or sudo).

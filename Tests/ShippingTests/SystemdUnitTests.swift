@@ -48,6 +48,13 @@ import Testing
     #expect(score <= 1.5, "\(result.stdout)")
   }
 
+  @Test func exposureIsReadInAnyLocale() {
+    #expect(Self.exposure("→ Overall exposure level for atalaya.service: 1.1 OK 🙂") == 1.1)
+    #expect(Self.exposure("-> Overall exposure level for atalaya.service: 9.2 UNSAFE :-{") == 9.2)
+    #expect(Self.exposure("Overall exposure level for atalaya.service: OK :-)") == nil)
+    #expect(Self.exposure("Failed to load unit") == nil)
+  }
+
   @Test func verifyIsClean() async throws {
     // verify wants the ExecStart binary and the man page of Documentation= to exist: point
     // a copy of the unit at the built binary and MANPATH at the packaging man page.
@@ -84,11 +91,13 @@ import Testing
     #expect(result.output.contains("notifyy"), "\(result.output)")
   }
 
-  /// The number in "→ Overall exposure level for atalaya.service: 1.1 OK 🙂".
+  /// The number in "→ Overall exposure level for atalaya.service: 1.1 OK 🙂" (or "OK :-)" when
+  /// the locale is not UTF-8, as under `env -i`): the first word after the unit name's colon.
   static func exposure(_ report: String) -> Double? {
+    let marker = "atalaya.service: "
     for line in report.split(separator: "\n") where line.contains("Overall exposure level for") {
-      guard let colon = line.lastIndex(of: ":") else { return nil }
-      return line[line.index(after: colon)...].split(separator: " ").first.flatMap { Double($0) }
+      guard let name = line.range(of: marker) else { return nil }
+      return line[name.upperBound...].split(separator: " ").first.flatMap { Double($0) }
     }
     return nil
   }
