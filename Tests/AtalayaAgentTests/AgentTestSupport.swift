@@ -9,8 +9,10 @@ struct TestConfig {
   var listenPort: Int
   var simulatorPort: Int
   var providers: [String]
-  var interval = "100ms"
-  var timeout = "90ms"
+  // Timeouts as long as the interval: a loaded CI machine must not turn a loopback probe
+  // into a timeout (tests that want timeouts use hanging or slow simulated providers).
+  var interval = "200ms"
+  var timeout = "200ms"
   var window = "1m"
   var stateDir: String?
   var extra = ""

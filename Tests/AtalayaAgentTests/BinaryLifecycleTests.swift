@@ -127,6 +127,7 @@ struct BinaryLifecycleTests {
       var config = TestConfig(listenPort: port, simulatorPort: simPort, providers: ["good"])
       config.stateDir = dir.path + "/state"
       config.interval = "100ms"
+      config.timeout = "100ms"
       let path = try dir.write("atalaya.yml", config.yaml)
 
       func probesInWindow() async -> Int? {

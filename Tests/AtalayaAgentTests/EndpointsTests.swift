@@ -20,21 +20,26 @@ struct EndpointsTests {
       let port = FreePort.find()
       var config = TestConfig(
         listenPort: port, simulatorPort: simPort, providers: ["good", "broken", "limited"])
-      config.interval = "300ms"
-      config.timeout = "250ms"
+      config.interval = "500ms"
+      config.timeout = "500ms"
       let path = try dir.write("atalaya.yml", config.yaml)
       let child = try ChildProcess(
         executable: BuiltProducts.atalaya, arguments: ["run", "--config", path],
         environment: agentEnvironment(), directory: dir.path)
       defer { child.terminate() }
 
-      // The broken provider's circuit opens (3 failures) and it is reported down.
+      // The broken provider's circuit opens (3 failures) and it is reported down; the
+      // rate-limited one has answered at least once.
       let metrics = try #require(
-        await poll(port: port, path: "/metrics") {
+        await poll(port: port, path: "/metrics", timeout: .seconds(20)) {
           sampleValue($0.text, #"atalaya_provider_status{provider="broken",status="down"}"#) == 1
             && (sampleValue(
               $0.text, #"atalaya_window_success_ratio{provider="good",model="sim-model"}"#) ?? 0)
               > 0
+            && (sampleValue(
+              $0.text,
+              #"atalaya_probes_total{provider="limited",model="sim-model",result="rate_limited"}"#)
+              ?? 0) >= 1
         },
         "stderr: \(child.stderr)")
       #expect(metrics.header("content-type") == "text/plain; version=0.0.4; charset=utf-8")

@@ -9,7 +9,7 @@ import Testing
     let server = TestHTTPServer(
       headers: [HTTPHeader(name: "X-Custom", value: "Yes")], body: #"{"ok":true}"#)
     let response = await sharedTransport.send(
-      HTTPRequest(url: server.baseURL + "/v1/x", timeout: .seconds(2)))
+      HTTPRequest(url: server.baseURL + "/v1/x", timeout: .seconds(10)))
     #expect(response.error == nil)
     #expect(response.status == 200)
     #expect(response.body == #"{"ok":true}"#.bytes)
@@ -34,7 +34,7 @@ import Testing
           HTTPHeader(name: "X-Key", value: "v1"),
           HTTPHeader(name: "Content-Type", value: "application/json"),
         ],
-        body: #"{"a":1}"#.bytes, timeout: .seconds(2)))
+        body: #"{"a":1}"#.bytes, timeout: .seconds(10)))
     #expect(response.status == 201)
     let request = server.requests.first
     #expect(request?.method == "POST")
@@ -46,7 +46,7 @@ import Testing
   @Test func errorStatusIsAResponseNotATransportError() async {
     let server = TestHTTPServer(status: 503, body: "down")
     let response = await sharedTransport.send(
-      HTTPRequest(url: server.baseURL, timeout: .seconds(2)))
+      HTTPRequest(url: server.baseURL, timeout: .seconds(10)))
     #expect(response.error == nil)
     #expect(response.status == 503)
     #expect(response.body == "down".bytes)
@@ -57,7 +57,7 @@ import Testing
       .chunked(status: 200, chunks: [(0, "first\n".bytes), (150, "second\n".bytes)])
     }
     let response = await sharedTransport.send(
-      HTTPRequest(url: server.baseURL, timeout: .seconds(2)))
+      HTTPRequest(url: server.baseURL, timeout: .seconds(10)))
     #expect(response.error == nil)
     #expect(response.body == "first\nsecond\n".bytes)
     #expect(response.chunkArrivals.count == 2)
@@ -74,7 +74,7 @@ import Testing
     let big = [UInt8](repeating: UInt8(ascii: "a"), count: 2 << 20)
     let server = TestHTTPServer { _ in .respond(status: 200, body: big) }
     let response = await sharedTransport.send(
-      HTTPRequest(url: server.baseURL, timeout: .seconds(2)))
+      HTTPRequest(url: server.baseURL, timeout: .seconds(10)))
     #expect(response.bodyTruncated)
     #expect(response.body.count == 1 << 20)
     #expect(response.error?.kind == .bodyTooLarge)
@@ -97,14 +97,14 @@ import Testing
 
   @Test func refusedPortIsConnect() async {
     let response = await sharedTransport.send(
-      HTTPRequest(url: "http://127.0.0.1:\(refusedPort())/", timeout: .seconds(2)))
+      HTTPRequest(url: "http://127.0.0.1:\(refusedPort())/", timeout: .seconds(10)))
     #expect(response.error?.kind == .connect)
     #expect(response.status == 0)
   }
 
   @Test func unresolvableHostIsDNS() async {
     let response = await sharedTransport.send(
-      HTTPRequest(url: "http://nonexistent.invalid/", timeout: .seconds(2)))
+      HTTPRequest(url: "http://nonexistent.invalid/", timeout: .seconds(10)))
     #expect(response.error?.kind == .dns)
     #expect(response.error?.message.isEmpty == false)
   }
@@ -112,7 +112,7 @@ import Testing
   @Test func tlsAgainstPlainHTTPIsTLS() async {
     let server = TestHTTPServer(body: "plain")
     let response = await sharedTransport.send(
-      HTTPRequest(url: "https://127.0.0.1:\(server.port)/", timeout: .seconds(2)))
+      HTTPRequest(url: "https://127.0.0.1:\(server.port)/", timeout: .seconds(10)))
     #expect(response.error?.kind == .tls)
   }
 
@@ -131,7 +131,7 @@ import Testing
     // The loop keeps working after a cancellation.
     let ok = TestHTTPServer(body: "ok")
     #expect(
-      await sharedTransport.send(HTTPRequest(url: ok.baseURL, timeout: .seconds(2))).status == 200)
+      await sharedTransport.send(HTTPRequest(url: ok.baseURL, timeout: .seconds(10))).status == 200)
     server.stop()
   }
 
@@ -139,7 +139,7 @@ import Testing
     let server = TestHTTPServer(body: "ok")
     let task = Task {
       withUnsafeCurrentTask { $0?.cancel() }
-      return await sharedTransport.send(HTTPRequest(url: server.baseURL, timeout: .seconds(2)))
+      return await sharedTransport.send(HTTPRequest(url: server.baseURL, timeout: .seconds(10)))
     }
     let response = await task.value
     #expect(response.error?.kind == .cancelled)
@@ -176,7 +176,7 @@ import Testing
     let transport = CurlTransport(loop: loop, userAgent: "atalaya/test")
     let server = TestHTTPServer(body: "ok")
     for _ in 0..<5 {
-      let response = await transport.send(HTTPRequest(url: server.baseURL, timeout: .seconds(2)))
+      let response = await transport.send(HTTPRequest(url: server.baseURL, timeout: .seconds(10)))
       #expect(response.status == 200)
     }
     #expect(server.requests.count == 5)
@@ -188,7 +188,7 @@ import Testing
       .closeMidBody(status: 200, declaredLength: 100, sent: "partial".bytes)
     }
     let response = await sharedTransport.send(
-      HTTPRequest(url: server.baseURL, timeout: .seconds(2)))
+      HTTPRequest(url: server.baseURL, timeout: .seconds(10)))
     #expect(response.status == 200)
     #expect(response.error?.kind == .other)
     #expect(response.body == "partial".bytes)
