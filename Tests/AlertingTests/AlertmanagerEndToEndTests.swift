@@ -109,7 +109,7 @@ struct AlertmanagerProcess {
     }
 
     // amtool sees them too.
-    let query = try Subprocess.run(
+    let query = try await Subprocess.run(
       "amtool",
       ["alert", "query", "--alertmanager.url=\(am.url)", "-o", "json", "alertname=AtalayaE2E"])
     #expect(query.status == 0, "\(query.output)")

@@ -21,7 +21,7 @@ struct DriveTimeout: Error, CustomStringConvertible {
 /// sleeps on it, and otherwise gives real I/O (loopback HTTP) a moment, until
 /// `done` holds. Throws after `timeout` of real time.
 func drive(
-  _ clock: ManualClock, step: Duration = .seconds(1), timeout: Duration = .seconds(10),
+  _ clock: ManualClock, step: Duration = .seconds(1), timeout: Duration = .seconds(30),
   until done: () -> Bool
 ) async throws {
   let deadline = ContinuousClock.now + timeout
@@ -57,5 +57,5 @@ func webhook(_ url: String, name: String = "hook", maxAge: Duration = .seconds(8
 {
   ReceiverConfig(
     name: name, kind: .webhook, url: Secret(url), bearerToken: Secret("tok-0123456789abcdef"),
-    timeout: .seconds(2), maxAge: maxAge)
+    timeout: .seconds(10), maxAge: maxAge)
 }

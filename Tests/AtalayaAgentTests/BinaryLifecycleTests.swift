@@ -27,7 +27,7 @@ struct BinaryLifecycleTests {
       defer { child.terminate() }
 
       // READY=1 comes once, with a STATUS line, and only when /-/ready is true.
-      let startup = notify.receive(until: { $0.contains("READY=1") }, timeout: .seconds(20))
+      let startup = await notify.receive(until: { $0.contains("READY=1") }, timeout: .seconds(20))
       let ready = try #require(
         startup.last(where: { $0.contains("READY=1") }), "no READY=1: \(child.stderr)")
       #expect(ready.contains("STATUS="))
@@ -35,7 +35,7 @@ struct BinaryLifecycleTests {
       #expect(readyResponse.status == 200)
 
       // Watchdog pings at half of WATCHDOG_USEC (200 ms): several within a second.
-      let pings = notify.receive(until: { _ in false }, timeout: .milliseconds(1100))
+      let pings = await notify.receive(until: { _ in false }, timeout: .milliseconds(1100))
         .filter { $0.contains("WATCHDOG=1") }
       #expect(pings.count >= 3, "pings: \(pings)")
 
@@ -51,7 +51,7 @@ struct BinaryLifecycleTests {
       // the gauge drops to 0, the error names file:line:column.
       _ = try dir.write("atalaya.yml", config.yaml + "bogus_key: 1\n")
       child.send(SIGHUP)
-      let reload = notify.receive(until: { $0.contains("READY=1") }, timeout: .seconds(10))
+      let reload = await notify.receive(until: { $0.contains("READY=1") }, timeout: .seconds(10))
       let reloading = try #require(reload.first { $0.contains("RELOADING=1") }, "got \(reload)")
       let usec = reloading.split(separator: "\n").first { $0.hasPrefix("MONOTONIC_USEC=") }
         .flatMap { UInt64($0.dropFirst("MONOTONIC_USEC=".count)) }
@@ -71,7 +71,7 @@ struct BinaryLifecycleTests {
       config.providers.append("second")
       _ = try dir.write("atalaya.yml", config.yaml)
       child.send(SIGHUP)
-      _ = notify.receive(until: { $0.contains("READY=1") }, timeout: .seconds(10))
+      _ = await notify.receive(until: { $0.contains("READY=1") }, timeout: .seconds(10))
       let afterGood = await poll(port: port, path: "/metrics") {
         sampleValue($0.text, "atalaya_config_last_reload_successful") == 1
           && $0.text.contains(#"provider="second""#)
@@ -81,7 +81,8 @@ struct BinaryLifecycleTests {
       // SIGTERM: STOPPING=1 and exit 0 well within 5 s.
       let stopStart = ContinuousClock.now
       child.send(SIGTERM)
-      let stopping = notify.receive(until: { $0.contains("STOPPING=1") }, timeout: .seconds(5))
+      let stopping = await notify.receive(
+        until: { $0.contains("STOPPING=1") }, timeout: .seconds(5))
       #expect(stopping.contains { $0.contains("STOPPING=1") })
       let code = await child.wait(timeout: .seconds(6))
       let elapsed = ContinuousClock.now - stopStart

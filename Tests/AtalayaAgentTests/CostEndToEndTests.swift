@@ -152,7 +152,7 @@ struct CostEndToEndTests {
         #expect(text.contains("# TYPE \(family) "), "\(family) missing")
       }
       let promtool = try #require(Subprocess.which("promtool"), "promtool missing")
-      let lint = try Subprocess.run(promtool, ["check", "metrics"], stdin: Array(text.utf8))
+      let lint = try await Subprocess.run(promtool, ["check", "metrics"], stdin: Array(text.utf8))
       #expect(
         lint.status == 0 && lint.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
         "promtool: \(lint.output)")

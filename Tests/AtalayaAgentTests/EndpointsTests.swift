@@ -48,7 +48,7 @@ struct EndpointsTests {
       // promtool finds nothing to complain about.
       let promtool = try #require(
         Subprocess.which("promtool"), "promtool missing: apt-get install prometheus")
-      let lint = try Subprocess.run(promtool, ["check", "metrics"], stdin: Array(text.utf8))
+      let lint = try await Subprocess.run(promtool, ["check", "metrics"], stdin: Array(text.utf8))
       #expect(lint.status == 0, "promtool: \(lint.output)")
       #expect(
         lint.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,

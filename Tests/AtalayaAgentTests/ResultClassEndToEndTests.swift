@@ -12,7 +12,7 @@ struct ResultClassEndToEndTests {
   static let probing = ProbingStack()
 
   private func probe(
-    _ provider: SimulatedProvider, stream: Bool = false, timeout: Duration = .seconds(3),
+    _ provider: SimulatedProvider, stream: Bool = false, timeout: Duration = .seconds(10),
     baseURL: ((ProviderSimulator, Int) -> String)? = nil
   ) async throws -> ProbeOutcome {
     try await withSimulator([provider]) { simulator, port in

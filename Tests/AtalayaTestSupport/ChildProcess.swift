@@ -27,6 +27,9 @@ public final class ChildProcess: @unchecked Sendable {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    // Nothing else crosses over: a socket another test opened without CLOEXEC (libcurl's,
+    // say) must not stay open in the child, or its peer never sees the close.
+    addCloseFrom(&actions, 3)
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -135,4 +138,15 @@ public struct TemporaryDirectory: Sendable {
   public func cleanup() {
     try? FileManager.default.removeItem(atPath: path)
   }
+}
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which the Glibc module does
+/// not import: looked up at run time; without it, descriptors are left as they are.
+private func addCloseFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) {
+  typealias AddCloseFrom =
+    @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32)
+    -> Int32
+  guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np")
+  else { return }
+  _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, lowest)
 }

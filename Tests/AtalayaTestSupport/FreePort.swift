@@ -4,10 +4,11 @@
 
 /// Finds a TCP port on 127.0.0.1 that is free right now (bind to 0, read it,
 /// close). For tests that must put a port into a config file before the
-/// process under test binds it.
+/// process under test binds it. The probe socket is CLOEXEC: a child spawned meanwhile
+/// by a concurrent test must not inherit it and keep the port bound.
 public enum FreePort {
   public static func find() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     defer { close(fd) }
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)

@@ -46,15 +46,19 @@ public final class NotifySocket: @unchecked Sendable {
 
   /// Reads datagrams until one satisfies `predicate` (returning all read so far)
   /// or `timeout` passes.
-  public func receive(until predicate: (String) -> Bool, timeout: Duration) -> [String] {
-    let deadline = ContinuousClock.now + timeout
-    var seen: [String] = []
-    while ContinuousClock.now < deadline {
-      guard let m = receive(timeout: deadline - ContinuousClock.now) else { break }
-      seen.append(m)
-      if predicate(m) { break }
+  public func receive(until predicate: @escaping @Sendable (String) -> Bool, timeout: Duration)
+    async -> [String]
+  {
+    await onDedicatedThread { [self] in
+      let deadline = ContinuousClock.now + timeout
+      var seen: [String] = []
+      while ContinuousClock.now < deadline {
+        guard let m = receiveBlocking(timeout: deadline - ContinuousClock.now) else { break }
+        seen.append(m)
+        if predicate(m) { break }
+      }
+      return seen
     }
-    return seen
   }
 
   deinit {
@@ -65,8 +69,12 @@ public final class NotifySocket: @unchecked Sendable {
     }
   }
 
-  /// The next datagram, waiting at most `timeout`; nil if none came.
-  public func receive(timeout: Duration = .seconds(2)) -> String? {
+  /// The next datagram, waiting at most `timeout` (off the cooperative pool); nil if none came.
+  public func receive(timeout: Duration = .seconds(2)) async -> String? {
+    await onDedicatedThread { [self] in receiveBlocking(timeout: timeout) }
+  }
+
+  private func receiveBlocking(timeout: Duration) -> String? {
     var pollFD = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
     let millis = Int32(
       timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
@@ -82,7 +90,7 @@ public final class NotifySocket: @unchecked Sendable {
   /// Every datagram already queued, without waiting.
   public func drain() -> [String] {
     var messages: [String] = []
-    while let message = receive(timeout: .zero) { messages.append(message) }
+    while let message = receiveBlocking(timeout: .zero) { messages.append(message) }
     return messages
   }
 }

@@ -40,10 +40,15 @@ public enum Subprocess {
   }
 
   /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`, feeding it
-  /// `stdin`, and waits for it to exit.
+  /// `stdin`, and waits for it to exit on a thread of its own (not the cooperative pool's).
   public static func run(_ executable: String, _ arguments: [String] = [], stdin: [UInt8] = [])
-    throws
-    -> SubprocessResult
+    async throws -> SubprocessResult
+  {
+    try await onDedicatedThread { try runBlocking(executable, arguments, stdin: stdin) }
+  }
+
+  private static func runBlocking(_ executable: String, _ arguments: [String], stdin: [UInt8])
+    throws -> SubprocessResult
   {
     guard let path = which(executable) else { throw SubprocessError.notFound(executable) }
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent(

@@ -46,7 +46,7 @@ public final class TestHTTPServer: Sendable {
 
   public init(handler: @escaping @Sendable (Request) -> Action) {
     self.handler = handler
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     precondition(fd >= 0)
     var one: Int32 = 1
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -95,6 +95,8 @@ public final class TestHTTPServer: Sendable {
         if errno == EINTR { continue }
         break
       }
+      // Not inherited by a child a concurrent test spawns (accept4 is not imported).
+      _ = fcntl(client, F_SETFD, FD_CLOEXEC)
       let id = state.withLock { s -> Int in
         s.connections += 1
         return s.connections

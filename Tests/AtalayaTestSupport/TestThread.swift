@@ -28,3 +28,21 @@ func sleepMilliseconds(_ ms: Int) {
   var remaining = timespec()
   while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
 }
+
+/// Runs blocking `body` on a pthread of its own and awaits the result, so that a blocking
+/// call (poll, waitpid, a child process) never holds one of the cooperative pool's threads:
+/// there are as many of those as CPUs, and the in-process servers under test need them.
+public func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T)
+  async throws -> T
+{
+  try await withCheckedThrowingContinuation { continuation in
+    spawnThread { continuation.resume(with: Result { try body() }) }
+  }
+}
+
+/// ``onDedicatedThread(_:)`` for a body that does not throw.
+public func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+  await withCheckedContinuation { continuation in
+    spawnThread { continuation.resume(returning: body()) }
+  }
+}

@@ -37,7 +37,7 @@ func renderCatalogue() -> ExpositionWriter {
 }
 
 @Suite struct PromtoolTests {
-  @Test func everyCatalogueFamilyPassesPromtool() throws {
+  @Test func everyCatalogueFamilyPassesPromtool() async throws {
     let writer = renderCatalogue()
     let text = writer.text
     for family in Catalogue.all {
@@ -47,25 +47,25 @@ func renderCatalogue() -> ExpositionWriter {
     #expect(text.contains(#"provider="we\"ird\\name\nwith newline""#))
     #expect(text.contains("ünïcødé ✓ 日本"))
 
-    let result = try promtoolCheck(writer.bytes)
+    let result = try await promtoolCheck(writer.bytes)
     #expect(result.status == 0, "promtool failed: \(result.output)\n\(text)")
     #expect(result.output.isEmpty, "promtool reported problems: \(result.output)")
   }
 
-  @Test func duplicateFamilyMakesPromtoolFail() throws {
+  @Test func duplicateFamilyMakesPromtoolFail() async throws {
     var first = ExpositionWriter()
     first.sample(Catalogue.probeSuccess, "openai", "gpt-4o", value: 1)
     var second = ExpositionWriter()
     second.sample(Catalogue.probeSuccess, "anthropic", "claude", value: 0)
-    let result = try promtoolCheck(first.bytes + second.bytes)
+    let result = try await promtoolCheck(first.bytes + second.bytes)
     #expect(result.status != 0)
     #expect(!result.output.isEmpty)
   }
 
-  @Test func lintProblemsAreReported() throws {
+  @Test func lintProblemsAreReported() async throws {
     // A counter without _total is a lint problem: promtool must say so.
     let text = "# HELP atalaya_things Things.\n# TYPE atalaya_things counter\natalaya_things 1\n"
-    let result = try promtoolCheck(Array(text.utf8))
+    let result = try await promtoolCheck(Array(text.utf8))
     #expect(result.status != 0)
     #expect(result.output.contains("_total"))
   }

@@ -16,16 +16,16 @@ import Yams
     }
   }
 
-  @Test func promtoolCheckRulesIsClean() throws {
+  @Test func promtoolCheckRulesIsClean() async throws {
     let names = try Self.alertNames()
-    let result = try Subprocess.run("promtool", ["check", "rules", ShippingFiles.rules])
+    let result = try await Subprocess.run("promtool", ["check", "rules", ShippingFiles.rules])
     #expect(result.status == 0, "\(result.output)")
     #expect(result.output.contains("SUCCESS: \(names.count) rules found"), "\(result.output)")
     #expect(!result.output.contains("WARNING"), "\(result.output)")
   }
 
-  @Test func promtoolUnitTestsPass() throws {
-    let result = try Subprocess.run("promtool", ["test", "rules", ShippingFiles.ruleTests])
+  @Test func promtoolUnitTestsPass() async throws {
+    let result = try await Subprocess.run("promtool", ["test", "rules", ShippingFiles.ruleTests])
     #expect(result.status == 0, "\(result.output)")
     #expect(result.output.contains("SUCCESS"), "\(result.output)")
   }
@@ -76,7 +76,7 @@ import Yams
 
   /// The unit tests catch a changed rule: with AtalayaProviderDown's `for` shortened,
   /// promtool reports the alert firing where the tests expect it quiet.
-  @Test func unitTestsCatchAChangedRule() throws {
+  @Test func unitTestsCatchAChangedRule() async throws {
     let dir = try TemporaryDirectory()
     defer { dir.cleanup() }
     let rules = try ShippingFiles.text(ShippingFiles.rules)
@@ -86,7 +86,7 @@ import Yams
     #expect(changed != rules)
     _ = try dir.write("atalaya.rules.yml", changed)
     let tests = try dir.write("atalaya.rules.test.yml", ShippingFiles.text(ShippingFiles.ruleTests))
-    let result = try Subprocess.run("promtool", ["test", "rules", tests])
+    let result = try await Subprocess.run("promtool", ["test", "rules", tests])
     #expect(result.status != 0)
     #expect(result.output.contains("AtalayaProviderDown"), "\(result.output)")
   }

@@ -41,8 +41,8 @@ import Testing
         "\n    api_key_credential: openrouter_api_key\n"))
   }
 
-  @Test func securityExposureIsAtMost1_5() throws {
-    let result = try Subprocess.run(
+  @Test func securityExposureIsAtMost1_5() async throws {
+    let result = try await Subprocess.run(
       "systemd-analyze", ["security", "--offline=true", ShippingFiles.unit])
     let score = try #require(Self.exposure(result.stdout), "no overall exposure: \(result.output)")
     #expect(score <= 1.5, "\(result.stdout)")
@@ -78,7 +78,7 @@ import Testing
     #expect(child.stdout.isEmpty && child.stderr.isEmpty, "\(child.stdout)\(child.stderr)")
   }
 
-  @Test func verifyCatchesAMistake() throws {
+  @Test func verifyCatchesAMistake() async throws {
     let dir = try TemporaryDirectory()
     defer { dir.cleanup() }
     let unit = try ShippingFiles.text(ShippingFiles.unit)
@@ -87,7 +87,7 @@ import Testing
       )
       .replacingOccurrences(of: "Type=notify", with: "Type=notifyy")
     let path = try dir.write("atalaya.service", unit)
-    let result = try Subprocess.run("systemd-analyze", ["verify", "--man=no", path])
+    let result = try await Subprocess.run("systemd-analyze", ["verify", "--man=no", path])
     #expect(result.output.contains("notifyy"), "\(result.output)")
   }
 

@@ -14,9 +14,9 @@ extension NotifySocketTests {
         let notifier = SystemdNotifier()
         #expect(notifier.isEnabled)
         notifier.ready(status: "probing 3 checks")
-        #expect(socket.receive() == "READY=1\nSTATUS=probing 3 checks")
+        #expect(await socket.receive() == "READY=1\nSTATUS=probing 3 checks")
         notifier.ready()
-        #expect(socket.receive() == "READY=1")
+        #expect(await socket.receive() == "READY=1")
       }
     }
 
@@ -29,11 +29,11 @@ extension NotifySocketTests {
         notifier.stopping()
         notifier.watchdogPing()
         notifier.notify("EXTEND_TIMEOUT_USEC=5000000")
-        #expect(socket.receive() == "STATUS=2 of 3 providers up")
-        #expect(socket.receive() == "STATUS=two lines")
-        #expect(socket.receive() == "STOPPING=1")
-        #expect(socket.receive() == "WATCHDOG=1")
-        #expect(socket.receive() == "EXTEND_TIMEOUT_USEC=5000000")
+        #expect(await socket.receive() == "STATUS=2 of 3 providers up")
+        #expect(await socket.receive() == "STATUS=two lines")
+        #expect(await socket.receive() == "STOPPING=1")
+        #expect(await socket.receive() == "WATCHDOG=1")
+        #expect(await socket.receive() == "EXTEND_TIMEOUT_USEC=5000000")
         #expect(socket.drain().isEmpty)
       }
     }
@@ -44,7 +44,7 @@ extension NotifySocketTests {
         let before = monotonicMicroseconds()
         SystemdNotifier().reloading()
         let after = monotonicMicroseconds()
-        let message = try #require(socket.receive())
+        let message = try #require(await socket.receive())
         let lines = message.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
         #expect(lines.first == "RELOADING=1")
@@ -60,7 +60,7 @@ extension NotifySocketTests {
       #expect(socket.address.hasPrefix("@"))
       await withNotifySocketEnvironment(socket.address) {
         SystemdNotifier().ready(status: "abstract")
-        #expect(socket.receive() == "READY=1\nSTATUS=abstract")
+        #expect(await socket.receive() == "READY=1\nSTATUS=abstract")
       }
     }
 
@@ -78,7 +78,7 @@ extension NotifySocketTests {
       }
       // Pointing at the socket now proves it works, so the silence above is meaningful.
       await withNotifySocketEnvironment(socket.address) { SystemdNotifier().stopping() }
-      #expect(socket.receive(timeout: .milliseconds(200)) == "STOPPING=1")
+      #expect(await socket.receive(timeout: .milliseconds(200)) == "STOPPING=1")
       #expect(socket.drain().isEmpty)
     }
 

@@ -9,7 +9,7 @@ let sharedTransport = CurlTransport(loop: sharedLoop, userAgent: "atalaya/test")
 
 /// A port on 127.0.0.1 where nothing listens.
 func refusedPort() -> Int {
-  let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
   var addr = sockaddr_in()
   addr.sin_family = sa_family_t(AF_INET)
   addr.sin_addr.s_addr = inet_addr("127.0.0.1")
