@@ -25,6 +25,8 @@ public final class Agent: AgentEndpoints, Sendable {
     var lastStatusLine = ""
     var lastStatusUpdate = Timestamp(seconds: 0)
     var metricsBuffer: MetricsRenderer
+    /// Each check's request, built once per configuration (not per probe).
+    var requests: [CheckID: HTTPRequest]
   }
 
   let state: Mutex<State>
@@ -67,8 +69,9 @@ public final class Agent: AgentEndpoints, Sendable {
       logger: logger)
     self.state = Mutex(
       State(
-        fleet: FleetHealth(config: config), lastReloadSuccess: now, metricsBuffer: MetricsRenderer()
-      ))
+        fleet: FleetHealth(config: config), lastReloadSuccess: now,
+        metricsBuffer: MetricsRenderer(),
+        requests: Self.requests(for: config, prober: prober)))
     let box = WeakAgent()
     self.scheduler = ProbeScheduler(clock: ContinuousClock()) { id, _ in
       await box.agent?.probe(id)
@@ -102,12 +105,12 @@ public final class Agent: AgentEndpoints, Sendable {
   /// Runs one probe of `id` (skipped while its circuit is open).
   func probe(_ id: CheckID) async {
     let now = timeSource.now()
-    let target = state.withLock { s -> (ProviderConfig, CheckConfig)? in
+    let target = state.withLock { s -> (ProviderConfig, CheckConfig, HTTPRequest?)? in
       guard let entry = s.fleet.entries[id], s.fleet.allowsProbe(id, at: now) else { return nil }
-      return (entry.provider, entry.check)
+      return (entry.provider, entry.check, s.requests[id])
     }
-    guard let (provider, check) = target else { return }
-    let outcome = await prober.probe(provider: provider, check: check)
+    guard let (provider, check, request) = target else { return }
+    let outcome = await prober.probe(provider: provider, check: check, request: request)
     record(outcome)
   }
 
@@ -173,6 +176,7 @@ public final class Agent: AgentEndpoints, Sendable {
       var applied = newConfig
       applied.listen = old.listen
       s.fleet.apply(applied)
+      s.requests = Self.requests(for: applied, prober: prober)
       s.reloadSuccessful = true
       s.lastReloadSuccess = now
     }
@@ -254,4 +258,15 @@ final class WeakAgent: @unchecked Sendable {
 struct ReloadState {
   var successful: Bool
   var lastSuccess: Timestamp
+}
+
+extension Agent {
+  /// The request of every check in `config`, keyed by check.
+  static func requests(for config: AtalayaConfig, prober: Prober) -> [CheckID: HTTPRequest] {
+    var requests: [CheckID: HTTPRequest] = [:]
+    for (provider, check) in config.allChecks {
+      requests[check.id(provider: provider.name)] = prober.request(provider: provider, check: check)
+    }
+    return requests
+  }
 }

@@ -15,6 +15,7 @@ struct DemoCommand: AsyncParsableCommand {
     String = "warning"
 
   func run() async throws {
+    MemoryTuning.apply()
     let env = ProcessEnvironment.current()
     _ = LogSetup.bootstrap(level: logLevel)
     let logger = Logger(label: "atalaya")

@@ -20,6 +20,7 @@ struct RunCommand: AsyncParsableCommand {
   var logLevel: String?
 
   func run() async throws {
+    MemoryTuning.apply()
     // A SIGHUP before the reload handler is installed must not kill the agent.
     signal(SIGHUP, SIG_IGN)
     let env = ProcessEnvironment.current()

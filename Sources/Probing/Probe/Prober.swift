@@ -16,10 +16,13 @@ public struct Prober: Sendable {
     self.userAgent = userAgent
   }
 
-  /// Runs one probe of `check` against `provider`.
-  public func probe(provider: ProviderConfig, check: CheckConfig) async -> ProbeOutcome {
+  /// Runs one probe of `check` against `provider`. `request` is the check's request when
+  /// the caller keeps it between probes (it is the same every time); built here otherwise.
+  public func probe(provider: ProviderConfig, check: CheckConfig, request: HTTPRequest? = nil)
+    async -> ProbeOutcome
+  {
     let startedAt = timeSource.now()
-    let request = request(provider: provider, check: check)
+    let request = request ?? self.request(provider: provider, check: check)
     let response = await transport.send(request)
     return Self.outcome(
       of: response, provider: provider, check: check, startedAt: startedAt,

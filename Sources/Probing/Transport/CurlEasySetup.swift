@@ -7,12 +7,14 @@ enum CurlEasySetup {
   static func configure(_ easy: UnsafeMutableRawPointer, for transfer: CurlTransfer) -> CURLcode {
     let request = transfer.request
     let userdata = Unmanaged.passUnretained(transfer).toOpaque()
-    var codes: [CURLcode] = []
+    // The first failing code; no per-probe collection of results.
+    var failed = CURLE_OK
+    func note(_ code: CURLcode) { if failed == CURLE_OK { failed = code } }
     func long(_ option: CURLoption, _ value: Int) {
-      codes.append(atalaya_easy_setopt_long(easy, option, value))
+      note(atalaya_easy_setopt_long(easy, option, value))
     }
     func string(_ option: CURLoption, _ value: String) {
-      codes.append(value.withCString { atalaya_easy_setopt_string(easy, option, $0) })
+      note(value.withCString { atalaya_easy_setopt_string(easy, option, $0) })
     }
 
     string(CURLOPT_URL, request.url)
@@ -23,59 +25,60 @@ enum CurlEasySetup {
     long(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
     string(CURLOPT_ACCEPT_ENCODING, "")
     string(CURLOPT_USERAGENT, transfer.userAgent)
-    codes.append(atalaya_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer))
+    note(atalaya_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer))
     transfer.errorBuffer[0] = 0
-    codes.append(atalaya_easy_setopt_write_callback(easy, curlWriteCallback))
-    codes.append(atalaya_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, userdata))
-    codes.append(atalaya_easy_setopt_header_callback(easy, curlHeaderCallback))
-    codes.append(atalaya_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, userdata))
+    note(atalaya_easy_setopt_write_callback(easy, curlWriteCallback))
+    note(atalaya_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, userdata))
+    note(atalaya_easy_setopt_header_callback(easy, curlHeaderCallback))
+    note(atalaya_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, userdata))
 
-    switch request.method.uppercased() {
+    let method = request.method
+    let isUppercase = !method.utf8.contains { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+    switch isUppercase ? method : method.uppercased() {
     case "GET" where request.body == nil:
       long(CURLOPT_HTTPGET, 1)
     case "HEAD":
       long(CURLOPT_NOBODY, 1)
     case "POST":
       long(CURLOPT_POST, 1)
-      setBody(request.body ?? [], easy: easy, codes: &codes)
+      note(setBody(request.body ?? [], easy: easy))
     default:
       string(CURLOPT_CUSTOMREQUEST, request.method)
-      if let body = request.body { setBody(body, easy: easy, codes: &codes) }
+      if let body = request.body { note(setBody(body, easy: easy)) }
     }
 
     // "Expect:" stops libcurl from waiting for 100-continue on larger bodies.
     var list: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "Expect:")
     for header in request.headers {
-      // Header values never contain line breaks (no header injection).
-      let value = header.value.filter { $0 != "\r" && $0 != "\n" }
-      let name = header.name.filter { $0 != "\r" && $0 != "\n" && $0 != ":" }
+      // Header values never contain line breaks (no header injection). Filtering copies,
+      // so only headers that need it are filtered.
+      func unsafe(_ byte: UInt8) -> Bool { byte == 13 || byte == 10 }
+      let value =
+        header.value.utf8.contains(where: unsafe)
+        ? header.value.filter { $0 != "\r" && $0 != "\n" } : header.value
+      let name =
+        header.name.utf8.contains(where: { unsafe($0) || $0 == UInt8(ascii: ":") })
+        ? header.name.filter { $0 != "\r" && $0 != "\n" && $0 != ":" } : header.name
       list = curl_slist_append(list, value.isEmpty ? "\(name);" : "\(name): \(value)")
     }
     if let old = transfer.headerList { curl_slist_free_all(old) }
     transfer.headerList = list
-    codes.append(atalaya_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list))
-
-    return codes.first { $0 != CURLE_OK } ?? CURLE_OK
+    note(atalaya_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list))
+    return failed
   }
 
-  private static func setBody(
-    _ body: [UInt8], easy: UnsafeMutableRawPointer, codes: inout [CURLcode]
-  ) {
-    codes.append(
-      atalaya_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
-    codes.append(
-      body.withUnsafeBytes { raw in
-        // COPYPOSTFIELDS copies; an empty body still needs a valid pointer.
-        let empty: [CChar] = [0]
-        return raw.baseAddress.map {
-          atalaya_easy_setopt_pointer(
-            easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0))
-        }
-          ?? empty.withUnsafeBufferPointer {
-            atalaya_easy_setopt_pointer(
-              easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress!))
-          }
-      })
+  private static func setBody(_ body: [UInt8], easy: UnsafeMutableRawPointer) -> CURLcode {
+    let size = atalaya_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+    guard size == CURLE_OK else { return size }
+    return body.withUnsafeBytes { raw in
+      // COPYPOSTFIELDS copies; an empty body still needs a valid pointer.
+      guard let base = raw.baseAddress else {
+        var nul: CChar = 0
+        return atalaya_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, &nul)
+      }
+      return atalaya_easy_setopt_pointer(
+        easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+    }
   }
 
   private static func milliseconds(_ duration: Duration) -> Int {
