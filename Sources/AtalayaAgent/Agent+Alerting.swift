@@ -4,7 +4,10 @@ extension Agent {
   /// One rule evaluation over the current health, spend and traffic.
   public func evaluateAlerts() {
     let now = timeSource.now()
-    let (view, config) = state.withLock { ($0.fleet.view(at: now), $0.fleet.config) }
+    let (view, config) = state.withLock { s in
+      s.fleet.cacheStats(at: now)
+      return (s.fleet.view(at: now), s.fleet.config)
+    }
     let samples = AlertInputs.samples(
       fleet: view, cost: cost.view(at: now), traffic: cost.trafficSignals(at: now), at: now)
     alerting.evaluate(samples: samples, config: config, at: now)

@@ -203,6 +203,7 @@ public final class Agent: AgentEndpoints, Sendable {
     let costMetrics = cost.metrics(at: now)
     let alertingMetrics = alerting.metrics()
     return state.withLock { s in
+      s.fleet.cacheStats(at: now)
       let view = s.fleet.view(at: now)
       let reload = ReloadState(successful: s.reloadSuccessful, lastSuccess: s.lastReloadSuccess)
       return s.metricsBuffer.render(
@@ -212,7 +213,10 @@ public final class Agent: AgentEndpoints, Sendable {
 
   public func renderStatus() -> [UInt8] {
     let now = timeSource.now()
-    let view = state.withLock { $0.fleet.view(at: now) }
+    let view = state.withLock { s in
+      s.fleet.cacheStats(at: now)
+      return s.fleet.view(at: now)
+    }
     return StatusReport(view: view, startedAt: startedAt, cost: cost.view(at: now)).jsonBytes()
   }
 

@@ -13,6 +13,9 @@ public struct FleetHealth: Sendable {
     public var rateLimits: [RateLimitResource: RateLimitReading]
     /// The most recent failed outcome (kept after later successes).
     public var lastError: ProbeOutcome?
+    /// Window stats kept by ``FleetHealth/cacheStats(at:)``, valid for one window revision
+    /// within one bucket.
+    var cachedStats: CachedStats?
 
     public var id: CheckID { check.id(provider: provider.name) }
   }
@@ -111,9 +114,24 @@ public struct FleetHealth: Sendable {
     return restored
   }
 
+  /// Computes each check's window stats at `now` and keeps them, so views built until the
+  /// check's next record or the window's next bucket reuse them instead of merging every
+  /// bucket's sketch again (a scrape, the status API and rule evaluation all build views).
+  public mutating func cacheStats(at now: Timestamp) {
+    for id in order {
+      guard let entry = entries[id], entry.validStats(at: now) == nil,
+        let key = entry.statsKey(at: now)
+      else { continue }
+      let stats = entry.health.window.stats(
+        at: now, countRateLimited: entry.provider.countRateLimited)
+      entries[id]?.cachedStats = CachedStats(key: key, stats: stats)
+    }
+  }
+
   private func checkView(_ entry: Entry, at now: Timestamp) -> CheckView {
-    let stats = entry.health.window.stats(
-      at: now, countRateLimited: entry.provider.countRateLimited)
+    let stats =
+      entry.validStats(at: now)
+      ?? entry.health.window.stats(at: now, countRateLimited: entry.provider.countRateLimited)
     let state = entry.health.breaker.state(at: now)
     return CheckView(
       id: entry.id,
@@ -182,5 +200,32 @@ public struct CheckView: Sendable {
 
   public func isHealthy(policy: HealthPolicy = HealthPolicy()) -> Bool {
     statusInput.isHealthy(policy: policy)
+  }
+}
+
+/// Window stats computed at one window revision and bucket.
+struct CachedStats: Sendable {
+  struct Key: Equatable {
+    var revision: UInt64
+    var slot: Int64
+    var countRateLimited: Bool
+  }
+  var key: Key
+  var stats: WindowStats
+}
+
+extension FleetHealth.Entry {
+  /// What the window stats at `now` depend on; nil when `now` has no bucket.
+  func statsKey(at now: Timestamp) -> CachedStats.Key? {
+    let window = health.window
+    guard let slot = window.slot(for: now) else { return nil }
+    return CachedStats.Key(
+      revision: window.revision, slot: slot, countRateLimited: provider.countRateLimited)
+  }
+
+  /// The cached stats when they are still those at `now`.
+  func validStats(at now: Timestamp) -> WindowStats? {
+    guard let cached = cachedStats, cached.key == statsKey(at: now) else { return nil }
+    return cached.stats
   }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A rolling time window of probe results: a ring of a CONSTANT number of buckets,
 /// aligned to absolute time (bucket number `⌊t / width⌋`, `width = length / buckets`),
 /// so a window restored after a restart lines up with new records.
@@ -21,6 +23,11 @@
 /// once a ttft is recorded (streaming checks), plus a small heap block (~48–64 bytes) per
 /// non-empty sketch.
 public struct RollingWindow: Sendable, Equatable {
+  /// Changes with every record (unique in the process, never reused): equal revisions
+  /// mean equal content, so aggregates computed at one revision can be kept (see
+  /// ``FleetHealth/cacheStats(at:)``). Not part of equality or the encoding.
+  public private(set) var revision = RollingWindow.nextRevision()
+
   /// The window length.
   public let length: Duration
   /// Number of buckets in the ring.
@@ -90,6 +97,13 @@ public struct RollingWindow: Sendable, Equatable {
       }
     }
     latestSlot = max(latestSlot ?? slot, slot)
+    revision = Self.nextRevision()
+  }
+
+  private static let revisions = Atomic<UInt64>(0)
+
+  static func nextRevision() -> UInt64 {
+    revisions.wrappingAdd(1, ordering: .relaxed).newValue
   }
 
   /// Aggregates the buckets inside `(now − length, now]`. `countRateLimited` decides
@@ -130,7 +144,7 @@ public struct RollingWindow: Sendable, Equatable {
   }
 
   /// The absolute bucket number of `time`, nil for times that cannot be represented.
-  func slot(for time: Timestamp) -> Int64? {
+  public func slot(for time: Timestamp) -> Int64? {
     let s = (time.seconds / bucketWidth).rounded(.down)
     guard s.isFinite, abs(s) < 1e15 else { return nil }
     return Int64(s)
