@@ -269,7 +269,8 @@ extension Agent {
   static func requests(for config: AtalayaConfig, prober: Prober) -> [CheckID: HTTPRequest] {
     var requests: [CheckID: HTTPRequest] = [:]
     for (provider, check) in config.allChecks {
-      requests[check.id(provider: provider.name)] = prober.request(provider: provider, check: check)
+      requests[check.id(provider: provider.name)] =
+        prober.request(provider: provider, check: check).prepared()
     }
     return requests
   }

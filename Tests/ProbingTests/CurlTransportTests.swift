@@ -25,6 +25,33 @@ import Testing
     #expect(server.requests.first?.path == "/v1/x")
   }
 
+  @Test func preparedRequestSharesItsHeaderListAndFollowsLaterChanges() async {
+    let server = TestHTTPServer(body: "ok")
+    var request = HTTPRequest(
+      method: "POST", url: server.baseURL + "/p",
+      headers: [
+        HTTPHeader(name: "X-Key", value: "v1"),
+        HTTPHeader(name: "X-Inject", value: "a\r\nX-Evil: 1"),
+        HTTPHeader(name: "X-Empty", value: ""),
+      ],
+      body: Array("{}".utf8), timeout: .seconds(10)
+    ).prepared()
+    for _ in 0..<3 { #expect(await sharedTransport.send(request).status == 200) }
+    #expect(server.requests.count == 3)
+    for sent in server.requests {
+      #expect(sent.header("x-key") == "v1")
+      #expect(sent.header("x-inject") == "aX-Evil: 1")  // CR LF removed, no second header
+      #expect(sent.header("x-evil") == nil)
+      #expect(sent.header("x-empty") == "")
+      #expect(sent.header("expect") == nil)
+    }
+    // Headers changed after prepared(): the stale list is not used.
+    request.headers[0].value = "v2"
+    #expect(await sharedTransport.send(request).status == 200)
+    #expect(server.requests.last?.header("x-key") == "v2")
+    #expect(server.requests.last?.header("x-evil") == nil)
+  }
+
   @Test func postSendsMethodHeadersAndBody() async {
     let server = TestHTTPServer(status: 201, body: "created")
     let response = await sharedTransport.send(

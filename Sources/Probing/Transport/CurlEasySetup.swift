@@ -47,22 +47,19 @@ enum CurlEasySetup {
       if let body = request.body { note(setBody(body, easy: easy)) }
     }
 
-    // "Expect:" stops libcurl from waiting for 100-continue on larger bodies.
-    var list: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "Expect:")
-    for header in request.headers {
-      // Header values never contain line breaks (no header injection). Filtering copies,
-      // so only headers that need it are filtered.
-      func unsafe(_ byte: UInt8) -> Bool { byte == 13 || byte == 10 }
-      let value =
-        header.value.utf8.contains(where: unsafe)
-        ? header.value.filter { $0 != "\r" && $0 != "\n" } : header.value
-      let name =
-        header.name.utf8.contains(where: { unsafe($0) || $0 == UInt8(ascii: ":") })
-        ? header.name.filter { $0 != "\r" && $0 != "\n" && $0 != ":" } : header.name
-      list = curl_slist_append(list, value.isEmpty ? "\(name);" : "\(name): \(value)")
+    // The request's prepared list when it still matches its headers, else one for this
+    // transfer alone (freed with the transfer).
+    if let old = transfer.headerList {
+      curl_slist_free_all(old)
+      transfer.headerList = nil
     }
-    if let old = transfer.headerList { curl_slist_free_all(old) }
-    transfer.headerList = list
+    let list: UnsafeMutablePointer<curl_slist>?
+    if let prepared = request.headerList, prepared.headers == request.headers {
+      list = prepared.list
+    } else {
+      list = CurlHeaderList.build(request.headers)
+      transfer.headerList = list
+    }
     note(atalaya_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list))
     return failed
   }

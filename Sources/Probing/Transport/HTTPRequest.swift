@@ -23,6 +23,8 @@ public struct HTTPRequest: Sendable {
   /// Body bytes kept at most; past this the transfer is aborted and the
   /// response is marked ``HTTPResponse/bodyTruncated``.
   public var maxBodyBytes: Int
+  /// The headers built for libcurl once, by ``prepared()``.
+  var headerList: CurlHeaderList?
 
   public init(
     method: String = "GET", url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,
