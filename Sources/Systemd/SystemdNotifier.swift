@@ -13,15 +13,29 @@ import Logging
 /// and a failed send (socket gone) is logged at debug level, never fatal.
 public struct SystemdNotifier: Sendable {
   private let logger: Logger
+  private let silenced: Bool
 
   /// Creates a notifier that logs failed sends to `logger` at debug level.
   public init(logger: Logger = Logger(label: "atalaya.systemd")) {
     self.logger = logger
+    self.silenced = false
   }
 
-  /// True when `NOTIFY_SOCKET` is set, i.e. systemd listens for notifications.
+  private init(silencedWith logger: Logger) {
+    self.logger = logger
+    self.silenced = true
+  }
+
+  /// A notifier that never sends, whatever `NOTIFY_SOCKET` says: for an agent that is not
+  /// the process systemd started (one embedded in tests or benchmarks).
+  public static var silent: SystemdNotifier {
+    SystemdNotifier(silencedWith: Logger(label: "atalaya.systemd"))
+  }
+
+  /// True when `NOTIFY_SOCKET` is set, i.e. systemd listens for notifications (and the
+  /// notifier is not ``silent``).
   public var isEnabled: Bool {
-    guard let value = getenv("NOTIFY_SOCKET") else { return false }
+    guard !silenced, let value = getenv("NOTIFY_SOCKET") else { return false }
     return value.pointee != 0
   }
 

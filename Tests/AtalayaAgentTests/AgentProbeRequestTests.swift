@@ -32,7 +32,8 @@ import Testing
     let probing = ProbingStack()
     defer { probing.shutdown() }
     let agent = Agent(
-      config: try load(), loadConfig: load, prober: probing.prober, logger: Logger(label: "test"))
+      config: try load(), loadConfig: load, prober: probing.prober, notifier: .silent,
+      logger: Logger(label: "test"))
 
     await agent.probe(CheckID(provider: "local", model: "m1"))
     await agent.probe(CheckID(provider: "local", model: "m1"))

@@ -51,7 +51,7 @@ struct CostEndToEndTests {
       let clock = ManualTimeSource()
       let agent = Agent(
         config: config, loadConfig: { config }, prober: probing.prober, timeSource: clock,
-        logger: Logger(label: "test"))
+        notifier: .silent, logger: Logger(label: "test"))
       let router = config.providers[0]
       for (used, advance) in [(1.0, 0), (1.5, 60), (1.5, 60), (0.25, 60), (0.75, 60)] {
         sim.setCreditUsed(used, for: "router")

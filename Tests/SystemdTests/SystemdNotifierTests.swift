@@ -20,6 +20,17 @@ extension NotifySocketTests {
       }
     }
 
+    @Test func silentNotifierNeverSends() async throws {
+      let socket = try NotifySocket()
+      await withNotifySocketEnvironment(socket.address) {
+        let silent = SystemdNotifier.silent
+        #expect(!silent.isEnabled)
+        silent.ready(status: "embedded")
+        silent.status("embedded")
+        #expect(await socket.receive(timeout: .milliseconds(100)) == nil)
+      }
+    }
+
     @Test func statusStopsAndPingsAreExact() async throws {
       let socket = try NotifySocket()
       await withNotifySocketEnvironment(socket.address) {

@@ -57,7 +57,8 @@ func makeAgent(checks: Int) throws -> Agent {
   let prober = Prober(
     transport: NoTransport(), timeSource: SystemTimeSource(), userAgent: "atalaya-bench")
   let agent = Agent(
-    config: config, loadConfig: { config }, prober: prober, logger: Logger(label: "bench"))
+    config: config, loadConfig: { config }, prober: prober, notifier: .silent,
+    logger: Logger(label: "bench"))
   let now = SystemTimeSource().now()
   for (provider, check) in config.allChecks {
     for n in 0..<3 {
