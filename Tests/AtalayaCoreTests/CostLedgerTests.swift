@@ -30,6 +30,20 @@ struct CostLedgerTests {
       at: at)
   }
 
+  @Test func civilDatesRoundTripAndMonthLengthsFollowLeapYears() {
+    #expect(UTCCalendar.days(year: 1970, month: 1, day: 1) == 0)
+    #expect(UTCCalendar.days(year: 2000, month: 3, day: 1) == 11_017)
+    for day in stride(from: -800_000, through: 800_000, by: 997) {
+      let c = UTCCalendar.civil(days: day)
+      #expect(UTCCalendar.days(year: c.year, month: c.month, day: c.day) == day)
+    }
+    #expect(UTCCalendar.daysInMonth(year: 2024, month: 2) == 29)
+    #expect(UTCCalendar.daysInMonth(year: 1900, month: 2) == 28)
+    #expect(UTCCalendar.daysInMonth(year: 2000, month: 2) == 29)
+    #expect(UTCCalendar.daysInMonth(year: 2027, month: 4) == 30)
+    #expect(UTCCalendar.daysInMonth(year: 2027, month: 12) == 31)
+  }
+
   @Test func calendarPeriodsStartAndEndInUTC() {
     let t = Self.lateJanuary
     let jan1 = Double(UTCCalendar.days(year: 2026, month: 1, day: 1)) * 86_400

@@ -37,6 +37,7 @@ import Testing
     #expect(DateParsing.httpDate("Sun, 06 Nov 1994 08:49:37 GMT")?.seconds == 784_111_777)
     #expect(DateParsing.httpDate("Sunday, 06-Nov-94 08:49:37 GMT")?.seconds == 784_111_777)
     #expect(DateParsing.httpDate("yesterday") == nil)
+    #expect(DateParsing.httpDate("Thu, 31 Feb 2027 08:00:00 GMT") == nil)  // no such day
     #expect(DateParsing.httpDate("Sun, 06 Foo 1994 08:49:37 GMT") == nil)
   }
 

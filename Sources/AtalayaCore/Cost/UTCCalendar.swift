@@ -11,6 +11,15 @@ public enum UTCCalendar {
     return era * 146_097 + doe - 719_468
   }
 
+  /// The number of days in `month` (1...12) of `year`.
+  public static func daysInMonth(year: Int, month: Int) -> Int {
+    switch month {
+    case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
+  }
+
   /// The civil date of a day number (days since 1970-01-01).
   public static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
     let z = days + 719_468

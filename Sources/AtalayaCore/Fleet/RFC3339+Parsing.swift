@@ -49,29 +49,11 @@ extension RFC3339 {
       return nil
     }
     guard i == c.count, (1...12).contains(month), day >= 1,
-      day <= daysInMonth(year: year, month: month), hour <= 23, minute <= 59, second <= 60
+      day <= UTCCalendar.daysInMonth(year: year, month: month), hour <= 23, minute <= 59,
+      second <= 60
     else { return nil }
-    let days = daysFromCivil(year: year, month: month, day: day)
+    let days = UTCCalendar.days(year: year, month: month, day: day)
     let seconds = days * 86400 + hour * 3600 + minute * 60 + second - offsetSeconds
     return Timestamp(seconds: Double(seconds) + fraction)
-  }
-
-  static func daysInMonth(year: Int, month: Int) -> Int {
-    switch month {
-    case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-    case 4, 6, 9, 11: 30
-    default: 31
-    }
-  }
-
-  /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-  static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let mp = (month + 9) % 12
-    let doy = (153 * mp + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146097 + doe - 719468
   }
 }

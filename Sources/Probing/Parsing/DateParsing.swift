@@ -19,8 +19,7 @@ enum DateParsing {
     let hms = parts[4].split(separator: ":").compactMap { Int($0) }
     guard hms.count == 3 else { return nil }
     return timestamp(
-      year: year, month: month + 1, day: day, hour: hms[0], minute: hms[1], second: hms[2],
-      fraction: 0, offset: 0)
+      year: year, month: month + 1, day: day, hour: hms[0], minute: hms[1], second: hms[2])
   }
 
   private static let months = [
@@ -28,26 +27,13 @@ enum DateParsing {
   ]
 
   private static func timestamp(
-    year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, fraction: Double,
-    offset: Int
+    year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
   ) -> Timestamp? {
-    guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
-      (0...59).contains(minute),
-      (0...60).contains(second), (1...9999).contains(year)
+    guard (1...9999).contains(year), (1...12).contains(month),
+      (1...UTCCalendar.daysInMonth(year: year, month: month)).contains(day),
+      (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
     else { return nil }
-    let days = daysFromCivil(year: year, month: month, day: day)
-    let seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset
-    return Timestamp(seconds: Double(seconds) + fraction)
-  }
-
-  /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-  static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let mp = (month + 9) % 12
-    let doy = (153 * mp + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146097 + doe - 719468
+    let days = UTCCalendar.days(year: year, month: month, day: day)
+    return Timestamp(seconds: Double(days * 86400 + hour * 3600 + minute * 60 + second))
   }
 }
