@@ -12,7 +12,8 @@ let package = Package(
     .executable(name: "atalaya", targets: ["atalaya"]),
     // For the separate Benchmarks/ package (micro-benchmarks); not used by the agent.
     .library(
-      name: "AtalayaKit", targets: ["AtalayaCore", "Probing", "Exposition", "AtalayaAgent"]),
+      name: "AtalayaKit",
+      targets: ["AtalayaCore", "HTTPClient", "Storage", "Probing", "Exposition", "AtalayaAgent"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,17 +31,32 @@ let package = Package(
     .systemLibrary(
       name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
-    // Pure domain: config, durations, result classes, windows, breaker, status.
+    // Pure domain, no I/O: config model and validation, durations, result classes,
+    // windows, breaker, status, cost, alert rules.
     .target(
       name: "AtalayaCore",
       dependencies: [.product(name: "Yams", package: "Yams")],
       swiftSettings: strict
     ),
-    // libcurl multi loop, HTTP transport, provider dialects, scheduler.
+    // The HTTP client: the libcurl multi loop, requests, responses, errors. Used by
+    // probing, alert delivery and account polling alike.
+    .target(
+      name: "HTTPClient",
+      dependencies: ["AtalayaCore", "CCurl"],
+      swiftSettings: strict
+    ),
+    // File access: the config and key files, state files (one format, one code path),
+    // all of it off the cooperative pool.
+    .target(
+      name: "Storage",
+      dependencies: ["AtalayaCore", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strict
+    ),
+    // Provider dialects, response classification, the probe scheduler.
     .target(
       name: "Probing",
       dependencies: [
-        "AtalayaCore", "CCurl",
+        "AtalayaCore", "HTTPClient",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict
@@ -66,11 +82,13 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
-    // The running agent: health store, reload, persistence, wiring of services.
+    // The running agent: stores, one Service per long-running concern, presenters,
+    // and the composition root that runs them in one ServiceGroup.
     .target(
       name: "AtalayaAgent",
       dependencies: [
-        "AtalayaCore", "Alerting", "Probing", "Exposition", "Systemd", "Server",
+        "AtalayaCore", "Alerting", "HTTPClient", "Storage", "Probing", "Exposition", "Systemd",
+        "Server",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -92,15 +110,26 @@ let package = Package(
     .target(
       name: "Alerting",
       dependencies: [
-        "AtalayaCore", "Probing",
+        "AtalayaCore", "HTTPClient", "Storage",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict
     ),
+    // `atalaya demo`: the agent against the simulated providers.
+    .target(
+      name: "AtalayaDemo",
+      dependencies: [
+        "AtalayaAgent", "AtalayaCore", "Simulator", "Systemd",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strict
+    ),
+    // Argument parsing only.
     .executableTarget(
       name: "atalaya",
       dependencies: [
-        "AtalayaCore", "AtalayaAgent", "Probing", "Simulator",
+        "AtalayaCore", "AtalayaAgent", "AtalayaDemo", "Storage",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -108,26 +137,39 @@ let package = Package(
     ),
     // Helpers shared by the test targets.
     .target(
-      name: "AtalayaTestSupport", dependencies: ["AtalayaCore", "Probing"],
+      name: "AtalayaTestSupport", dependencies: ["AtalayaCore", "HTTPClient"],
       path: "Tests/AtalayaTestSupport",
       swiftSettings: strict),
 
     .testTarget(
-      name: "AtalayaCoreTests", dependencies: ["AtalayaCore", "AtalayaTestSupport"],
+      name: "AtalayaCoreTests", dependencies: ["AtalayaCore", "Storage", "AtalayaTestSupport"],
       swiftSettings: strict),
     .testTarget(
-      name: "ProbingTests", dependencies: ["Probing", "AtalayaTestSupport"], swiftSettings: strict),
+      name: "HTTPClientTests", dependencies: ["HTTPClient", "AtalayaTestSupport"],
+      swiftSettings: strict),
+    .testTarget(
+      name: "StorageTests", dependencies: ["Storage", "AtalayaTestSupport"],
+      swiftSettings: strict),
+    .testTarget(
+      name: "ProbingTests", dependencies: ["Probing", "HTTPClient", "AtalayaTestSupport"],
+      swiftSettings: strict),
     .testTarget(
       name: "ExpositionTests", dependencies: ["Exposition", "AtalayaTestSupport"],
       swiftSettings: strict),
     .testTarget(
       name: "SystemdTests", dependencies: ["Systemd", "AtalayaTestSupport"], swiftSettings: strict),
     .testTarget(
-      name: "AlertingTests", dependencies: ["Alerting", "Exposition", "AtalayaTestSupport"],
+      name: "AlertingTests",
+      dependencies: ["Alerting", "HTTPClient", "Storage", "Exposition", "AtalayaTestSupport"],
       swiftSettings: strict),
     .testTarget(
       name: "AtalayaAgentTests",
-      dependencies: ["AtalayaAgent", "Simulator", "Probing", "AtalayaTestSupport"],
+      dependencies: [
+        "AtalayaAgent", "Simulator", "Probing", "HTTPClient", "Storage", "Alerting",
+        "AtalayaTestSupport",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+      ],
       swiftSettings: strict
     ),
     // packaging/, alerts/ and dashboards/ against systemd-analyze, promtool and a real Prometheus.

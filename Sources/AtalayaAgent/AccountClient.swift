@@ -1,5 +1,5 @@
 import AtalayaCore
-import Probing
+import HTTPClient
 
 /// Reads OpenRouter's account endpoints with the provider's normal key:
 /// GET {base_url}/key (credits) and GET {base_url}/models (prices).

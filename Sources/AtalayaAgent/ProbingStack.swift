@@ -1,4 +1,5 @@
 import AtalayaCore
+import HTTPClient
 import Probing
 
 /// The libcurl loop, transport and prober the commands share: one multi handle

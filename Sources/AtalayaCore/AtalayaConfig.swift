@@ -54,6 +54,11 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
   public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
+extension AtalayaConfig {
+  /// The probe timeout where the file writes none, capped at the interval.
+  public static let builtInTimeout: Duration = .seconds(15)
+}
+
 /// Interval and timeout used where a provider or check sets none.
 public struct CheckDefaults: Sendable, Equatable {
   public var interval: Duration

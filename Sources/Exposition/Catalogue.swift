@@ -199,6 +199,11 @@ public enum Catalogue {
     help: "Unix time of the last successful configuration reload.",
     type: .gauge)
 
+  public static let stateWriteFailuresTotal = MetricFamily(
+    name: "atalaya_state_write_failures_total",
+    help: "State file writes that failed (state.json, cost.json, alerts.json, outbox.json).",
+    type: .counter, labelNames: ["file"])
+
   // MARK: Process
 
   public static let processResidentMemoryBytes = MetricFamily(
@@ -246,6 +251,7 @@ public enum Catalogue {
     buildInfo, configLastReloadSuccessful, configLastReloadSuccessTimestampSeconds,
     alerts, ruleEvaluationsTotal, ruleEvaluationFailuresTotal,
     notificationsTotal, notificationQueueLength, notificationLatencySeconds,
+    stateWriteFailuresTotal,
     processResidentMemoryBytes, processVirtualMemoryBytes, processCPUSecondsTotal,
     processOpenFDs, processMaxFDs, processStartTimeSeconds,
   ]

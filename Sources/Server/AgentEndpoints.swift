@@ -2,7 +2,7 @@
 /// itself: it asks the agent and sets the right status and content type.
 public protocol AgentEndpoints: Sendable {
   /// The Prometheus text exposition (format 0.0.4).
-  func renderMetrics() -> [UInt8]
+  func renderMetrics() async -> [UInt8]
   /// The JSON document served at /api/v1/status.
   func renderStatus() -> [UInt8]
   /// The JSON document served at /api/v1/alerts (active alerts).

@@ -34,7 +34,7 @@ public enum AtalayaHTTPServer {
   public static func makeRouter(endpoints: some AgentEndpoints) -> Router<BasicRequestContext> {
     let router = Router()
     router.get("/metrics") { _, _ in
-      bytesResponse(endpoints.renderMetrics(), contentType: ExpositionWriter.contentType)
+      bytesResponse(await endpoints.renderMetrics(), contentType: ExpositionWriter.contentType)
     }
     router.get("/api/v1/status") { _, _ in
       bytesResponse(endpoints.renderStatus(), contentType: "application/json")
@@ -65,7 +65,6 @@ public enum AtalayaHTTPServer {
           /metrics          Prometheus metrics
           /api/v1/status    status as JSON
           /api/v1/alerts    active alerts as JSON
-          POST /api/v1/usage  report your application's LLM usage
           /-/healthy        liveness
           /-/ready          readiness
           POST /-/reload    re-read the configuration

@@ -10,7 +10,7 @@ extension SystemdNotifier {
   /// (e.g. inherited from a parent) and the watchdog is off for this one.
   /// Ping at half this interval.
   public static func watchdogInterval(
-    environment: [String: String] = watchdogEnvironment(),
+    environment: [String: String],
     pid: Int32 = getpid()
   ) -> Duration? {
     guard let usecText = environment["WATCHDOG_USEC"], let usec = UInt64(usecText), usec > 0 else {
@@ -21,16 +21,5 @@ extension SystemdNotifier {
     }
     guard usec <= UInt64(Int64.max) else { return nil }
     return .microseconds(Int64(usec))
-  }
-
-  /// The process's `WATCHDOG_USEC` and `WATCHDOG_PID` variables, where set.
-  public static func watchdogEnvironment() -> [String: String] {
-    var environment: [String: String] = [:]
-    for key in ["WATCHDOG_USEC", "WATCHDOG_PID"] {
-      if let value = getenv(key) {
-        environment[key] = String(cString: value)
-      }
-    }
-    return environment
   }
 }

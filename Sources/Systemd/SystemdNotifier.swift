@@ -12,32 +12,41 @@ import Logging
 /// process was not started with `NOTIFY_SOCKET` (e.g. `Type=simple` or a terminal),
 /// and a failed send (socket gone) is logged at debug level, never fatal.
 public struct SystemdNotifier: Sendable {
-  private let logger: Logger
-  private let silenced: Bool
+  /// Where notifications go instead of systemd (tests).
+  public typealias Sink = @Sendable (String) -> Void
 
-  /// Creates a notifier that logs failed sends to `logger` at debug level.
-  public init(logger: Logger = Logger(label: "atalaya.systemd")) {
+  private let logger: Logger
+  private let enabled: Bool
+  private let sink: Sink?
+
+  /// A notifier for a process whose environment is `environment` (read once, here):
+  /// enabled when `NOTIFY_SOCKET` is set and not empty. Failed sends are logged at debug.
+  public init(environment: [String: String], logger: Logger = Logger(label: "atalaya.systemd")) {
     self.logger = logger
-    self.silenced = false
+    self.enabled = !(environment["NOTIFY_SOCKET"] ?? "").isEmpty
+    self.sink = nil
   }
 
-  private init(silencedWith logger: Logger) {
+  private init(logger: Logger, enabled: Bool, sink: Sink?) {
     self.logger = logger
-    self.silenced = true
+    self.enabled = enabled
+    self.sink = sink
   }
 
   /// A notifier that never sends, whatever `NOTIFY_SOCKET` says: for an agent that is not
   /// the process systemd started (one embedded in tests or benchmarks).
   public static var silent: SystemdNotifier {
-    SystemdNotifier(silencedWith: Logger(label: "atalaya.systemd"))
+    SystemdNotifier(logger: Logger(label: "atalaya.systemd"), enabled: false, sink: nil)
   }
 
-  /// True when `NOTIFY_SOCKET` is set, i.e. systemd listens for notifications (and the
-  /// notifier is not ``silent``).
-  public var isEnabled: Bool {
-    guard !silenced, let value = getenv("NOTIFY_SOCKET") else { return false }
-    return value.pointee != 0
+  /// A notifier that hands every notification to `sink` instead of systemd (tests).
+  public static func recording(_ sink: @escaping Sink) -> SystemdNotifier {
+    SystemdNotifier(logger: Logger(label: "atalaya.systemd"), enabled: true, sink: sink)
   }
+
+  /// True when systemd listens for notifications (`NOTIFY_SOCKET` was set at start),
+  /// or a recording sink does.
+  public var isEnabled: Bool { enabled }
 
   /// Tells systemd start-up is finished (`READY=1`), with an optional `STATUS=` line.
   public func ready(status: String? = nil) {
@@ -72,7 +81,11 @@ public struct SystemdNotifier: Sendable {
 
   /// Sends `raw` as-is: newline-separated `KEY=VALUE` assignments.
   public func notify(_ raw: String) {
-    guard isEnabled else { return }
+    guard enabled else { return }
+    if let sink {
+      sink(raw)
+      return
+    }
     let rc = sd_notify(0, raw)
     if rc < 0 {
       logger.debug(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AtalayaAgent
 import AtalayaCore
+import Storage
 
 /// `atalaya check`: validate a config and summarise it.
 struct CheckCommand: ParsableCommand {

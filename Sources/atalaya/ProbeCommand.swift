@@ -17,7 +17,7 @@ struct ProbeCommand: AsyncParsableCommand {
     let path = options.path(environment: env)
     let config: AtalayaConfig
     do {
-      config = try ConfigLoader.load(path: path, environment: env)
+      config = try await AgentLaunch.loadConfig(path: path, environment: env)
     } catch {
       printError("\(path): invalid\n\(error.description)")
       throw ExitCode(1)
@@ -29,15 +29,8 @@ struct ProbeCommand: AsyncParsableCommand {
     }
     let probing = ProbingStack()
     defer { probing.shutdown() }
-    let prober = probing.prober
-    let outcomes = await withTaskGroup(of: (Int, ProbeOutcome).self) { group in
-      for (i, pc) in selected.enumerated() {
-        group.addTask { (i, await prober.probe(provider: pc.provider, check: pc.check)) }
-      }
-      var results = [ProbeOutcome?](repeating: nil, count: selected.count)
-      for await (i, o) in group { results[i] = o }
-      return results.compactMap { $0 }
-    }
+    let outcomes = await AgentLaunch.probeOnce(
+      selected.map { ($0.provider, $0.check) }, prober: probing.prober)
     print(ProbeTable.render(outcomes))
     if outcomes.contains(where: { !$0.result.isSuccess }) { throw ExitCode(1) }
   }

@@ -36,7 +36,7 @@ struct AlertmanagerProcess {
       environment: ["PATH": "/usr/bin:/bin"], directory: directory.path)
     let deadline = ContinuousClock.now + .seconds(10)
     while true {
-      if let ready = try? await HTTPClient.request("GET", port: port, path: "/-/ready"),
+      if let ready = try? await TestHTTPClient.request("GET", port: port, path: "/-/ready"),
         ready.status == 200
       {
         break
@@ -53,7 +53,7 @@ struct AlertmanagerProcess {
 
   /// GET /api/v2/alerts, as JSON.
   func alerts() async throws -> [JSONValue] {
-    let response = try await HTTPClient.request("GET", port: port, path: "/api/v2/alerts")
+    let response = try await TestHTTPClient.request("GET", port: port, path: "/api/v2/alerts")
     #expect(response.status == 200)
     return JSONValue.parse(response.body)?.arrayValue ?? []
   }

@@ -1,7 +1,7 @@
 import Alerting
 import AtalayaCore
 import AtalayaTestSupport
-import Probing
+import HTTPClient
 import Testing
 
 @Suite struct DelivererTests {

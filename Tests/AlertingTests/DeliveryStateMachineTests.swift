@@ -1,6 +1,6 @@
 import Alerting
 import AtalayaCore
-import Probing
+import HTTPClient
 import Testing
 
 @Suite struct RetryPolicyTests {

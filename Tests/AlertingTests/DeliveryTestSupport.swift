@@ -1,7 +1,7 @@
 import Alerting
 import AtalayaCore
 import AtalayaTestSupport
-import Probing
+import HTTPClient
 import Synchronization
 
 /// A thread-safe list the tests append to from server threads and closures.

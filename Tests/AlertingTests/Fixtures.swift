@@ -2,7 +2,7 @@ import Alerting
 import AtalayaCore
 import AtalayaTestSupport
 import Logging
-import Probing
+import HTTPClient
 
 /// One libcurl loop for every delivery test in the process.
 let sharedLoop = CurlMultiLoop()
@@ -45,6 +45,4 @@ func resolved(_ alert: Alert, at time: Timestamp) -> Alert {
   return alert
 }
 
-extension String {
-  var bytes: [UInt8] { Array(utf8) }
-}
+

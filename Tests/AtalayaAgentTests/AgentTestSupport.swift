@@ -56,12 +56,12 @@ func agentEnvironment(_ extra: [String: String] = [:]) -> [String: String] {
 /// Polls `GET path` until `predicate` holds on the response body or `timeout` passes.
 func poll(
   port: Int, path: String, timeout: Duration = .seconds(10),
-  until predicate: (HTTPClientResponse) -> Bool
-) async -> HTTPClientResponse? {
+  until predicate: (TestHTTPClientResponse) -> Bool
+) async -> TestHTTPClientResponse? {
   let deadline = ContinuousClock.now + timeout
-  var last: HTTPClientResponse?
+  var last: TestHTTPClientResponse?
   while ContinuousClock.now < deadline {
-    if let r = try? await HTTPClient.request("GET", port: port, path: path, timeout: .seconds(2)) {
+    if let r = try? await TestHTTPClient.request("GET", port: port, path: path, timeout: .seconds(2)) {
       last = r
       if predicate(r) { return r }
     }

@@ -71,10 +71,10 @@ struct AlertingEndToEndTests {
       #expect(alerts.first?["endsAt"] as? String == "0001-01-01T00:00:00Z")
       #expect((alerts.first?["annotations"] as? [String: String])?["summary"] == "bad is down")
 
-      let active = try await HTTPClient.request("GET", port: port, path: "/api/v1/alerts")
+      let active = try await TestHTTPClient.request("GET", port: port, path: "/api/v1/alerts")
       #expect(active.text.contains("\"ProviderDown\""))
       #expect(active.text.contains("\"firing\""))
-      let metrics = try await HTTPClient.request("GET", port: port, path: "/metrics")
+      let metrics = try await TestHTTPClient.request("GET", port: port, path: "/metrics")
       #expect(
         sampleValue(metrics.text, #"atalaya_alerts{alertname="ProviderDown",state="firing"}"#) == 1)
       #expect(

@@ -31,7 +31,7 @@ struct BinaryLifecycleTests {
       let ready = try #require(
         startup.last(where: { $0.contains("READY=1") }), "no READY=1: \(child.stderr)")
       #expect(ready.contains("STATUS="))
-      let readyResponse = try await HTTPClient.request("GET", port: port, path: "/-/ready")
+      let readyResponse = try await TestHTTPClient.request("GET", port: port, path: "/-/ready")
       #expect(readyResponse.status == 200)
 
       // Watchdog pings at half of WATCHDOG_USEC (200 ms): several within a second.
@@ -60,7 +60,7 @@ struct BinaryLifecycleTests {
       let nowUsec = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
       #expect(usec != nil && usec! <= nowUsec && nowUsec - usec! < 10_000_000)
       #expect(reload.last?.contains("READY=1") == true)
-      let afterBad = try await HTTPClient.request("GET", port: port, path: "/metrics")
+      let afterBad = try await TestHTTPClient.request("GET", port: port, path: "/metrics")
       #expect(sampleValue(afterBad.text, "atalaya_config_last_reload_successful") == 0)
       #expect(child.stderr.contains("atalaya.yml:"))
       #expect(child.stderr.contains("bogus_key"))
@@ -132,7 +132,7 @@ struct BinaryLifecycleTests {
       let path = try dir.write("atalaya.yml", config.yaml)
 
       func probesInWindow() async -> Int? {
-        guard let r = try? await HTTPClient.request("GET", port: port, path: "/api/v1/status"),
+        guard let r = try? await TestHTTPClient.request("GET", port: port, path: "/api/v1/status"),
           let json = r.json, let providers = json["providers"] as? [[String: Any]],
           let checks = providers.first?["checks"] as? [[String: Any]]
         else { return nil }

@@ -97,11 +97,11 @@ struct CostEndToEndTests {
         _ body: String, auth: String? = "Bearer \(Self.token)",
         type: String = "application/x-ndjson"
       )
-        async throws -> HTTPClientResponse
+        async throws -> TestHTTPClientResponse
       {
         var headers = [("Content-Type", type)]
         if let auth { headers.append(("Authorization", auth)) }
-        return try await HTTPClient.request(
+        return try await TestHTTPClient.request(
           "POST", port: port, path: "/api/v1/usage", headers: headers, body: body)
       }
       let good =
@@ -158,7 +158,7 @@ struct CostEndToEndTests {
         "promtool: \(lint.output)")
 
       let status = try #require(
-        jsonObject(try await HTTPClient.request("GET", port: port, path: "/api/v1/status").text))
+        jsonObject(try await TestHTTPClient.request("GET", port: port, path: "/api/v1/status").text))
       let cost = try #require(status.object("cost"))
       let budget = try #require(cost.objects("budgets")?.first)
       #expect(budget["name"] as? String == "daily")

@@ -88,7 +88,7 @@ struct EndpointsTests {
       #expect(!text.contains(testAPIKey))
 
       // The status API.
-      let status = try await HTTPClient.request("GET", port: port, path: "/api/v1/status")
+      let status = try await TestHTTPClient.request("GET", port: port, path: "/api/v1/status")
       #expect(status.status == 200)
       #expect(status.header("content-type")?.hasPrefix("application/json") == true)
       let json = try #require(status.json)
@@ -111,19 +111,19 @@ struct EndpointsTests {
       #expect(!status.text.contains(testAPIKey))
 
       // Health and readiness.
-      #expect(try await HTTPClient.request("GET", port: port, path: "/-/healthy").status == 200)
-      #expect(try await HTTPClient.request("GET", port: port, path: "/-/ready").status == 200)
+      #expect(try await TestHTTPClient.request("GET", port: port, path: "/-/healthy").status == 200)
+      #expect(try await TestHTTPClient.request("GET", port: port, path: "/-/ready").status == 200)
 
       // POST /-/reload: a good config is applied, a bad one refused with its errors.
-      let ok = try await HTTPClient.request("POST", port: port, path: "/-/reload")
+      let ok = try await TestHTTPClient.request("POST", port: port, path: "/-/reload")
       #expect(ok.status == 200, "\(ok.text)")
       _ = try dir.write(
         "atalaya.yml", config.yaml.replacingOccurrences(of: "window: 1m", with: "window: soon"))
-      let bad = try await HTTPClient.request("POST", port: port, path: "/-/reload")
+      let bad = try await TestHTTPClient.request("POST", port: port, path: "/-/reload")
       #expect(bad.status == 500)
       #expect(bad.text.contains("atalaya.yml:2:"))
       #expect(!bad.text.contains(testAPIKey))
-      let after = try await HTTPClient.request("GET", port: port, path: "/metrics")
+      let after = try await TestHTTPClient.request("GET", port: port, path: "/metrics")
       #expect(sampleValue(after.text, "atalaya_config_last_reload_successful") == 0)
     }
   }

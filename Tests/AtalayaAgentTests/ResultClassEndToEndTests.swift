@@ -24,7 +24,7 @@ struct ResultClassEndToEndTests {
         apiKey: Secret(testAPIKey), interval: .seconds(30), timeout: timeout)
       let check = CheckConfig(
         model: "sim-model", stream: stream, interval: .seconds(30), timeout: timeout)
-      return await prober.probe(provider: config, check: check)
+      return try #require(await prober.probe(provider: config, check: check))
     }
   }
 

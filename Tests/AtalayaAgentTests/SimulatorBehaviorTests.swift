@@ -57,7 +57,7 @@ import Testing
   @Test func rateLimitedEveryThirdRequest() async throws {
     try await withSimulator([SimulatedProvider(name: "t", behavior: .rateLimited(every: 3))]) {
       _, port async throws in
-      var responses: [HTTPClientResponse] = []
+      var responses: [TestHTTPClientResponse] = []
       for _ in 0..<6 { responses.append(try await postChat(port: port, name: "t")) }
       #expect(responses.map(\.status) == [200, 200, 429, 200, 200, 429])
       let limited = responses[2]

@@ -13,7 +13,7 @@ import Yams
     try await withSimulator([
       SimulatedProvider(name: "a", type: .anthropic, behavior: .healthy(latency: .zero))
     ]) { _, port async throws in
-      let r = try await HTTPClient.request(
+      let r = try await TestHTTPClient.request(
         "POST", port: port, path: "/a/v1/messages", body: Self.anthropicBody)
       #expect(r.status == 200)
       let json = try #require(r.json)
@@ -30,7 +30,7 @@ import Yams
       #expect(reset.count == 20 && reset.hasSuffix("Z") && reset.contains("T"))
       #expect(r.header("anthropic-ratelimit-tokens-remaining") != nil)
 
-      let models = try await HTTPClient.request("GET", port: port, path: "/a/v1/models")
+      let models = try await TestHTTPClient.request("GET", port: port, path: "/a/v1/models")
       #expect(models.json?.objects("data")?.first?["type"] as? String == "model")
     }
   }
@@ -41,7 +41,7 @@ import Yams
     ]) { _, port async throws in
       let body = Self.anthropicBody.replacingOccurrences(
         of: "\"max_tokens\":4", with: "\"max_tokens\":4,\"stream\":true")
-      let r = try await HTTPClient.request("POST", port: port, path: "/a/v1/messages", body: body)
+      let r = try await TestHTTPClient.request("POST", port: port, path: "/a/v1/messages", body: body)
       #expect(r.header("content-type") == "text/event-stream")
       let events = r.text.components(separatedBy: "\n").filter { $0.hasPrefix("event: ") }.map {
         $0.dropFirst(7)
@@ -65,7 +65,7 @@ import Yams
     ]) { _, port async throws in
       let plain =
         #"{"model":"llama3.2:1b","stream":false,"messages":[{"role":"user","content":"hi"}]}"#
-      let r = try await HTTPClient.request("POST", port: port, path: "/l/api/chat", body: plain)
+      let r = try await TestHTTPClient.request("POST", port: port, path: "/l/api/chat", body: plain)
       #expect(r.status == 200)
       let json = try #require(r.json)
       #expect(json["model"] as? String == "llama3.2:1b")
@@ -75,12 +75,12 @@ import Yams
       #expect(json["eval_count"] as? Int == 1)
 
       let streamed = #"{"model":"llama3.2:1b","messages":[{"role":"user","content":"hi"}]}"#
-      let s = try await HTTPClient.request("POST", port: port, path: "/l/api/chat", body: streamed)
+      let s = try await TestHTTPClient.request("POST", port: port, path: "/l/api/chat", body: streamed)
       let lines = s.text.split(separator: "\n").compactMap { jsonObject(String($0)) }
       #expect(lines.count == 2)
       #expect(lines.last?["done"] as? Bool == true)
 
-      let tags = try await HTTPClient.request("GET", port: port, path: "/l/api/tags")
+      let tags = try await TestHTTPClient.request("GET", port: port, path: "/l/api/tags")
       #expect(tags.json?.objects("models")?.isEmpty == false)
     }
   }

@@ -81,7 +81,7 @@ import Testing
   @Test func hangNeverAnswers() async throws {
     try await withSimulator([SimulatedProvider(name: "h", behavior: .fault(.hang))]) {
       sim, port async throws in
-      await #expect(throws: HTTPClientError.timeout) {
+      await #expect(throws: TestHTTPClientError.timeout) {
         try await postChat(port: port, name: "h", timeout: .milliseconds(300))
       }
       // Under load the server may see the request after the client gave up.
@@ -96,9 +96,9 @@ import Testing
   @Test func statusFaultsApplyToModelsToo() async throws {
     try await withSimulator([SimulatedProvider(name: "f", behavior: .fault(.serverError))]) {
       sim, port async throws in
-      #expect(try await HTTPClient.request("GET", port: port, path: "/f/v1/models").status == 500)
+      #expect(try await TestHTTPClient.request("GET", port: port, path: "/f/v1/models").status == 500)
       sim.setBehavior(.fault(.wrongShape), for: "f")
-      let wrong = try await HTTPClient.request("GET", port: port, path: "/f/v1/models")
+      let wrong = try await TestHTTPClient.request("GET", port: port, path: "/f/v1/models")
       #expect(wrong.status == 200)
       #expect(wrong.json?["data"] == nil)
     }
@@ -110,7 +110,7 @@ import Testing
     try await withSimulator([
       SimulatedProvider(name: "a", type: .anthropic, behavior: .fault(.rateLimited))
     ]) { sim, port async throws in
-      let limited = try await HTTPClient.request(
+      let limited = try await TestHTTPClient.request(
         "POST", port: port, path: "/a/v1/messages", body: body)
       #expect(limited.status == 429)
       #expect(limited.json?.object("error")?["type"] as? String == "rate_limit_error")
@@ -118,14 +118,14 @@ import Testing
       #expect(limited.header("retry-after") != nil)
 
       sim.setBehavior(.fault(.streamError), for: "a")
-      let stream = try await HTTPClient.request(
+      let stream = try await TestHTTPClient.request(
         "POST", port: port, path: "/a/v1/messages", body: body)
       #expect(stream.text.contains("event: content_block_delta"))
       #expect(stream.text.contains("event: error"))
       #expect(!stream.text.contains("message_stop"))
 
       sim.setBehavior(.fault(.truncatedStream), for: "a")
-      let truncated = try await HTTPClient.request(
+      let truncated = try await TestHTTPClient.request(
         "POST", port: port, path: "/a/v1/messages", body: body)
       #expect(truncated.text.contains("event: message_start"))
       #expect(!truncated.text.contains("message_stop"))

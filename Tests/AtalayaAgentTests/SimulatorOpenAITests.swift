@@ -104,12 +104,12 @@ import Testing
     try await withSimulator([
       SimulatedProvider(name: "or", type: .openrouter, behavior: .healthy(latency: .zero))
     ]) { _, port async throws in
-      let models = try await HTTPClient.request("GET", port: port, path: "/or/v1/models")
+      let models = try await TestHTTPClient.request("GET", port: port, path: "/or/v1/models")
       #expect(models.status == 200)
       #expect(models.json?["object"] as? String == "list")
       #expect(models.json?.objects("data")?.first?["id"] as? String == "sim-model")
 
-      let before = try await HTTPClient.request("GET", port: port, path: "/or/v1/key")
+      let before = try await TestHTTPClient.request("GET", port: port, path: "/or/v1/key")
       let data = try #require(before.json?.object("data"))
       #expect(data["limit"] as? Int == 100)
       #expect(data["is_free_tier"] as? Bool == false)
@@ -119,7 +119,7 @@ import Testing
         #expect(data[key] != nil, "missing \(key)")
       }
       _ = try await postChat(port: port, name: "or")
-      let after = try await HTTPClient.request("GET", port: port, path: "/or/v1/key")
+      let after = try await TestHTTPClient.request("GET", port: port, path: "/or/v1/key")
       let usageBefore = try #require(data["usage"] as? Double)
       let usageAfter = try #require(after.json?.object("data")?["usage"] as? Double)
       #expect(usageAfter > usageBefore)
@@ -129,11 +129,11 @@ import Testing
   @Test func unknownPathsAndMalformedBodies() async throws {
     try await withSimulator([SimulatedProvider(name: "s", behavior: .healthy(latency: .zero))]) {
       sim, port async throws in
-      let unknownProvider = try await HTTPClient.request(
+      let unknownProvider = try await TestHTTPClient.request(
         "GET", port: port, path: "/nobody/v1/models")
       #expect(unknownProvider.status == 404)
       #expect(unknownProvider.json?.object("error")?["message"] is String)
-      let unknownPath = try await HTTPClient.request("GET", port: port, path: "/s/v1/nothing")
+      let unknownPath = try await TestHTTPClient.request("GET", port: port, path: "/s/v1/nothing")
       #expect(unknownPath.status == 404)
       #expect(unknownPath.json?.object("error") != nil)
       let malformed = try await postChat(port: port, name: "s", body: "{\"model\": ")
@@ -161,16 +161,16 @@ import Testing
 
       let anthropicBody =
         #"{"model":"c","max_tokens":4,"messages":[{"role":"user","content":"hi"}]}"#
-      let noKey = try await HTTPClient.request(
+      let noKey = try await TestHTTPClient.request(
         "POST", port: port, path: "/a/v1/messages", body: anthropicBody)
       #expect(noKey.status == 401)
       #expect(noKey.json?.object("error")?["type"] as? String == "authentication_error")
-      let withKey = try await HTTPClient.request(
+      let withKey = try await TestHTTPClient.request(
         "POST", port: port, path: "/a/v1/messages", headers: [("x-api-key", "right")],
         body: anthropicBody)
       #expect(withKey.status == 200)
 
-      let ollama = try await HTTPClient.request("GET", port: port, path: "/l/api/tags")
+      let ollama = try await TestHTTPClient.request("GET", port: port, path: "/l/api/tags")
       #expect(ollama.status == 200)
     }
   }

@@ -41,10 +41,10 @@ func chatBody(
 func postChat(
   port: Int, name: String, body: String = chatBody(), key: String? = "k",
   timeout: Duration = .seconds(5)
-) async throws -> HTTPClientResponse {
+) async throws -> TestHTTPClientResponse {
   var headers = [("Content-Type", "application/json")]
   if let key { headers.append(("Authorization", "Bearer \(key)")) }
-  return try await HTTPClient.request(
+  return try await TestHTTPClient.request(
     "POST", port: port, path: "/\(name)/v1/chat/completions", headers: headers, body: body,
     timeout: timeout)
 }

@@ -174,15 +174,16 @@ struct ConfigErrorTests {
       "defaults: {interval: 10s, timeout: 20s}\n" + minimalProviders, path: "defaults.timeout",
       line: 1,
       column: 36, "timeout 20s is longer than the interval 10s")
-    // A provider interval below the inherited timeout: reported at the interval.
+    // A provider interval below a timeout written in defaults: reported at the interval.
     expectError(
       """
+      defaults: {timeout: 15s}
       providers:
         - name: local
           type: ollama
           interval: 10s
           checks: [{model: a}]
-      """, path: "providers[0].interval", line: 4, column: 15,
+      """, path: "providers[0].interval", line: 5, column: 15,
       "timeout 15s (from defaults) is longer than the interval 10s")
     expectError(
       """

@@ -66,13 +66,24 @@ import Testing
     #expect(stats(fleet)?.total == 0)
   }
 
-  @Test func revisionChangesOnRecordAndIsFreshAfterDecoding() throws {
+  @Test func revisionChangesOnRecord() {
     var window = RollingWindow(length: .seconds(60))
     let empty = window.revision
     window.record(result: .success, latency: 0.2, ttft: nil, at: time.now())
     #expect(window.revision != empty)
-    let decoded = try JSONDecoder().decode(RollingWindow.self, from: JSONEncoder().encode(window))
-    #expect(decoded == window)
-    #expect(decoded.revision != window.revision)
+  }
+
+  /// Revisions are per window (no process-wide counter): a restored window may carry the
+  /// revision of the one it replaces, so a restore must drop the cache.
+  @Test func restoreNeverServesTheReplacedWindowsStats() {
+    var other = fleet()
+    other.record(outcome(.serverError))
+    let saved = other.snapshot(at: time.now())
+    var fleet = fleet()
+    fleet.record(outcome(.success))
+    fleet.cacheStats(at: time.now())
+    #expect(stats(fleet)?.successRatio == 1)
+    fleet.restore(saved)
+    #expect(stats(fleet)?.successRatio == 0)
   }
 }

@@ -1,5 +1,5 @@
 import Glibc
-import Probing
+import HTTPClient
 import Synchronization
 
 /// A small blocking HTTP/1.1 server on 127.0.0.1 for transport tests: one

@@ -1,4 +1,5 @@
 import AtalayaCore
+import HTTPClient
 import Probing
 import Testing
 
@@ -161,8 +162,7 @@ import Testing
 
   @Test(arguments: [
     (TransportError.Kind.timeout, ResultClass.timeout), (.dns, .dns), (.connect, .connect),
-    (.tls, .tls),
-    (.cancelled, .timeout), (.bodyTooLarge, .badResponse),
+    (.tls, .tls), (.bodyTooLarge, .badResponse),
   ])
   func transportErrorKinds(_ kind: TransportError.Kind, _ expected: ResultClass) {
     let response = HTTPResponse(error: TransportError(kind: kind, code: 1, message: "curl said no"))
@@ -170,6 +170,16 @@ import Testing
     #expect(o.result == expected)
     #expect(o.httpStatus == nil)
     #expect(o.message?.isEmpty == false)
+  }
+
+  /// Defect: a probe the agent cancelled (shutdown, reload) was recorded as `timeout`.
+  @Test func aCancelledTransferIsNoOutcome() {
+    let response = HTTPResponse(
+      error: TransportError(kind: .cancelled, code: 0, message: "transfer cancelled"))
+    #expect(
+      Prober.outcome(
+        of: response, provider: openai, check: chat(), startedAt: Timestamp(seconds: 0),
+        receivedAt: Timestamp(seconds: 1)) == nil)
   }
 
   @Test func otherTransportErrorsDependOnHowFarTheExchangeGot() {

@@ -1,4 +1,5 @@
 import AtalayaCore
+import HTTPClient
 import Testing
 
 @testable import Probing

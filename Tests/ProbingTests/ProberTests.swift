@@ -1,4 +1,5 @@
 import AtalayaCore
+import HTTPClient
 import AtalayaTestSupport
 import Probing
 import Testing
@@ -25,7 +26,7 @@ import Testing
     let p = provider(
       .openai, baseURL: server.baseURL + "/v1",
       headers: [HeaderField(name: "OpenAI-Organization", value: Secret("org-1"))])
-    let o = await prober().probe(provider: p, check: chat("gpt-4o-mini", maxTokens: 5))
+    let o = await prober().probeOnce(provider: p, check: chat("gpt-4o-mini", maxTokens: 5))
     #expect(o.result == .success)
     #expect(o.startedAt == clock.now())
     #expect(o.timings?.total ?? 0 > 0)
@@ -50,7 +51,7 @@ import Testing
   @Test(arguments: ["o1-mini", "o3", "o4-mini", "gpt-5", "gpt-5-nano"])
   func openAIReasoningModelsUseMaxCompletionTokens(_ model: String) async throws {
     let server = TestHTTPServer(body: Self.openAIOK)
-    _ = await prober().probe(
+    _ = await prober().probeOnce(
       provider: provider(.openai, baseURL: server.baseURL), check: chat(model, maxTokens: 16))
     let request = try #require(server.requests.first)
     let body = jsonBody(request)
@@ -77,7 +78,7 @@ import Testing
           ),
         ])
     }
-    let o = await prober().probe(
+    let o = await prober().probeOnce(
       provider: provider(.openrouter, baseURL: server.baseURL + "/api/v1"),
       check: chat("openai/o3", stream: true))
     #expect(o.result == .success)
@@ -99,7 +100,7 @@ import Testing
         #"{"type":"message","content":[{"type":"text","text":"ok"}],"usage":{"input_tokens":1,"output_tokens":1}}"#
     )
     let p = provider(.anthropic, baseURL: server.baseURL)
-    let o = await prober().probe(provider: p, check: chat("claude-haiku", maxTokens: 4))
+    let o = await prober().probeOnce(provider: p, check: chat("claude-haiku", maxTokens: 4))
     #expect(o.result == .success)
     let request = try #require(server.requests.first)
     #expect(request.path == "/v1/messages")
@@ -111,7 +112,7 @@ import Testing
     #expect(body["max_tokens"] == "4")
     #expect(body["stream"] == "false")
     #expect(body["messages"] != nil)
-    _ = await prober().probe(provider: p, check: modelsCheck)
+    _ = await prober().probeOnce(provider: p, check: modelsCheck)
     #expect(server.requests.last?.path == "/v1/models")
     #expect(server.requests.last?.method == "GET")
   }
@@ -119,7 +120,7 @@ import Testing
   @Test func ollamaRequestShape() async throws {
     let server = TestHTTPServer(
       body: #"{"message":{"role":"assistant","content":"ok"},"done":true}"#)
-    let o = await prober().probe(
+    let o = await prober().probeOnce(
       provider: provider(.ollama, baseURL: server.baseURL, key: nil),
       check: chat("llama3", stream: false, maxTokens: 3))
     #expect(o.result == .success)
@@ -129,7 +130,7 @@ import Testing
     let body = jsonBody(request)
     #expect(body["options"] == #"{"num_predict":3}"#)
     #expect(body["stream"] == "false")
-    _ = await prober().probe(
+    _ = await prober().probeOnce(
       provider: provider(.ollama, baseURL: server.baseURL, key: "bearer-key-123"),
       check: modelsCheck)
     #expect(server.requests.last?.path == "/api/tags")
@@ -138,7 +139,7 @@ import Testing
 
   @Test func modelsCheckIsAGetWithoutBody() async throws {
     let server = TestHTTPServer(body: #"{"data":[{"id":"gpt-4o"}]}"#)
-    let o = await prober().probe(
+    let o = await prober().probeOnce(
       provider: provider(.openai, baseURL: server.baseURL + "/v1/"), check: modelsCheck)
     #expect(o.result == .success)
     #expect(o.check == CheckID(provider: "p", model: CheckID.modelsCheckModel))
@@ -173,26 +174,26 @@ import Testing
       }
     }
     let prober = prober()
-    let auth = await prober.probe(
+    let auth = await prober.probeOnce(
       provider: provider(.openai, baseURL: server.baseURL + "/auth"), check: chat())
     #expect(auth.result == .auth)
     #expect(auth.message == "HTTP 401: Invalid key [redacted]")
-    let limited = await prober.probe(
+    let limited = await prober.probeOnce(
       provider: provider(.openai, baseURL: server.baseURL + "/limited"), check: chat())
     #expect(limited.result == .rateLimited)
     #expect(limited.retryAfter == 3)
     #expect(limited.rateLimits == [RateLimitReading(resource: .requests, remaining: 0)])
-    let hang = await prober.probe(
+    let hang = await prober.probeOnce(
       provider: provider(.openai, baseURL: server.baseURL + "/hang"),
       check: chat(timeout: .milliseconds(200)))
     #expect(hang.result == .timeout)
-    let cut = await prober.probe(
+    let cut = await prober.probeOnce(
       provider: provider(.openai, baseURL: server.baseURL + "/cut"), check: chat(stream: true))
     #expect(cut.result == .streamError)
-    let big = await prober.probe(
+    let big = await prober.probeOnce(
       provider: provider(.openai, baseURL: server.baseURL + "/big"), check: chat())
     #expect(big.result == .badResponse)
-    let oops = await prober.probe(
+    let oops = await prober.probeOnce(
       provider: provider(.openai, baseURL: server.baseURL + "/x"), check: chat())
     #expect(oops.result == .serverError)
     #expect(oops.message == "HTTP 500: oops")
@@ -200,15 +201,15 @@ import Testing
   }
 
   @Test func networkFailureClasses() async {
-    let refused = await prober().probe(
+    let refused = await prober().probeOnce(
       provider: provider(.openai, baseURL: "http://127.0.0.1:\(refusedPort())"), check: chat())
     #expect(refused.result == .connect)
     #expect(refused.httpStatus == nil)
-    let dns = await prober().probe(
+    let dns = await prober().probeOnce(
       provider: provider(.anthropic, baseURL: "http://nonexistent.invalid"), check: chat())
     #expect(dns.result == .dns)
     let plain = TestHTTPServer(body: "plain")
-    let tls = await prober().probe(
+    let tls = await prober().probeOnce(
       provider: provider(.openai, baseURL: "https://127.0.0.1:\(plain.port)"), check: chat())
     #expect(tls.result == .tls)
   }

@@ -22,14 +22,14 @@ import Testing
     defer { prometheus.stop() }
 
     let demoReady = await waitFor(timeout: .seconds(20)) {
-      (try? await HTTPClient.request("GET", port: demoPort, path: "/-/ready"))?.status == 200
+      (try? await TestHTTPClient.request("GET", port: demoPort, path: "/-/ready"))?.status == 200
     }
     try #require(demoReady, "the demo never became ready: \(demo.stderr)")
     try #require(
       await prometheus.waitUntilReady(), "Prometheus never became ready: \(prometheus.log)")
 
     // Which families the agent declares: every panel must use declared families only.
-    let exposition = try await HTTPClient.request("GET", port: demoPort, path: "/metrics").text
+    let exposition = try await TestHTTPClient.request("GET", port: demoPort, path: "/metrics").text
     let declared = Set(
       exposition.split(separator: "\n").compactMap { line -> String? in
         guard line.hasPrefix("# TYPE ") else { return nil }

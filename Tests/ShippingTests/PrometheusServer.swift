@@ -46,7 +46,7 @@ final class PrometheusServer: Sendable {
   func waitUntilReady(timeout: Duration = .seconds(30)) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
-      if let r = try? await HTTPClient.request("GET", port: port, path: "/-/ready"), r.status == 200
+      if let r = try? await TestHTTPClient.request("GET", port: port, path: "/-/ready"), r.status == 200
       {
         return true
       }
@@ -62,7 +62,7 @@ final class PrometheusServer: Sendable {
 
   /// GET an API path and parse the JSON object it returns.
   func api(_ path: String) async throws -> [String: Any] {
-    let r = try await HTTPClient.request("GET", port: port, path: path, timeout: .seconds(10))
+    let r = try await TestHTTPClient.request("GET", port: port, path: path, timeout: .seconds(10))
     guard let json = r.json else {
       throw DashboardFileError("\(path): HTTP \(r.status), not JSON: \(r.text)")
     }

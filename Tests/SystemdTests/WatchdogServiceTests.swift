@@ -22,7 +22,7 @@ extension NotifySocketTests {
         let clock = ManualClock()
         let progress = ProgressSwitch()
         let service = WatchdogService(
-          notifier: SystemdNotifier(), interval: .seconds(10),
+          notifier: notifierFromEnvironment(), interval: .seconds(10),
           isProgressing: { progress.isOn }, clock: clock)
         #expect(service.pingPeriod == .seconds(5))
         let group = ServiceGroup(services: [service], logger: Logger(label: "test"))
@@ -74,7 +74,7 @@ extension NotifySocketTests {
       try await withNotifySocketEnvironment(socket.address) {
         let clock = ManualClock()
         let service = WatchdogService(
-          notifier: SystemdNotifier(), interval: .seconds(2), isProgressing: { true }, clock: clock)
+          notifier: notifierFromEnvironment(), interval: .seconds(2), isProgressing: { true }, clock: clock)
         let running = Task { try await service.run() }
         await clock.waitForSleepers(1)
         running.cancel()
@@ -89,7 +89,7 @@ extension NotifySocketTests {
       try await withNotifySocketEnvironment(socket.address) {
         // 100 ms interval: a ping at once, then every 50 ms.
         let service = WatchdogService(
-          notifier: SystemdNotifier(), interval: .milliseconds(100), isProgressing: { true })
+          notifier: notifierFromEnvironment(), interval: .milliseconds(100), isProgressing: { true })
         let running = Task { try await service.run() }
         try await Task.sleep(for: .milliseconds(320))
         running.cancel()

@@ -1,5 +1,5 @@
 import AtalayaCore
-import Probing
+import HTTPClient
 
 /// What one delivery attempt came to.
 public enum AttemptResult: Sendable, Equatable {

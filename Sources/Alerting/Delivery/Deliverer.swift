@@ -1,10 +1,12 @@
 import AtalayaCore
+import HTTPClient
 import Logging
-import Probing
+import Storage
 import Synchronization
 
 /// Delivers notifications durably: every enqueued notification is persisted in
-/// the outbox (`state_dir/outbox.json`, or memory only without a state dir) and
+/// the outbox (`state_dir/outbox.json` through ``StateStore``, off the cooperative
+/// pool and under no lock; memory only without a state dir) and
 /// sent to its receiver until it is delivered, permanently rejected or older
 /// than the receiver's `max_age`.
 ///
@@ -32,6 +34,8 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
     var stopped = false
     /// Bumped on every outbox change; the file is written only when it moved on.
     var generation: UInt64 = 1
+    /// Entries queued but not yet durable: no worker sends them until their write succeeded.
+    var staged: Set<String> = []
   }
 
   private enum Next {
@@ -43,8 +47,7 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
   }
 
   private let state: Mutex<State>
-  private let written = Mutex<UInt64>(0)
-  private let file: StateFile?
+  private let store: StateStore?
   private let transport: any HTTPTransport
   private let clock: C
   private let timeSource: any TimeSource
@@ -56,8 +59,9 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
 
   /// - Parameters:
   ///   - receivers: the configured receivers (see ``apply(receivers:)``).
-  ///   - file: the outbox file (`state_dir/outbox.json`), nil to keep it in memory. A
-  ///     corrupt or foreign file is set aside (`outbox.json.corrupt-<time>`) and logged.
+  ///   - outbox: what is owed at start (``StateStore/load(_:now:)`` with
+  ///     ``StateDocument/outbox``).
+  ///   - store: where the outbox is written, nil to keep it in memory.
   ///   - transport: HTTP for webhook, Slack and Alertmanager receivers.
   ///   - clock: what retries sleep on.
   ///   - timeSource: wall time for the outbox (queue times, max age, latency).
@@ -65,12 +69,13 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
   ///   - externalURL: the webhook payload's `externalURL`.
   ///   - console: where console receivers write their lines.
   public init(
-    receivers: [ReceiverConfig], file: StateFile?, transport: any HTTPTransport, clock: C,
+    receivers: [ReceiverConfig], outbox: Outbox = Outbox(), store: StateStore?,
+    transport: any HTTPTransport, clock: C,
     timeSource: any TimeSource, policy: RetryPolicy = RetryPolicy(),
     random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
     externalURL: String = "", console: @escaping ConsoleWriter = { print($0) }, logger: Logger
   ) {
-    self.file = file
+    self.store = store
     self.transport = transport
     self.clock = clock
     self.timeSource = timeSource
@@ -79,23 +84,27 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
     self.externalURL = externalURL
     self.console = console
     self.logger = logger
-    self.state = Mutex(State(outbox: Self.load(file, now: timeSource.now(), logger: logger)))
-    apply(receivers: receivers)
+    self.state = Mutex(State(outbox: outbox))
+    state.withLock { s in
+      s.receivers = Dictionary(receivers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
   }
 
   // MARK: Public API
 
-  /// Queues `notifications` durably (the outbox file is written before this
-  /// returns) and wakes their receivers. Ids already queued or recently finished
-  /// are ignored; notifications for unknown receivers are dropped and counted.
-  public func enqueue(_ notifications: [AlertNotification]) {
-    guard !notifications.isEmpty else { return }
+  /// Queues `notifications` durably and wakes their receivers. Returns once the
+  /// outbox holding them is written: true when it was (or nothing new was queued),
+  /// false when the write failed, in which case none of them is queued (the caller
+  /// keeps them owed and tries again). Ids already queued or recently finished are
+  /// ignored; notifications for unknown receivers are dropped and counted.
+  @discardableResult
+  public func enqueue(_ notifications: [AlertNotification]) async -> Bool {
+    guard !notifications.isEmpty else { return true }
     let now = timeSource.now()
-    let (bells, unknown) = state.withLock {
-      s -> ([AsyncStream<Void>.Continuation], [AlertNotification]) in
-      var bells: [AsyncStream<Void>.Continuation] = []
+    let (added, unknown, snapshot) = state.withLock {
+      s -> ([AlertNotification], [AlertNotification], (Outbox, UInt64)?) in
+      var added: [AlertNotification] = []
       var unknown: [AlertNotification] = []
-      var changed = false
       for notification in notifications {
         guard s.receivers[notification.receiver] != nil else {
           unknown.append(notification)
@@ -103,25 +112,37 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
           continue
         }
         guard s.outbox.enqueue(notification, now: now) else { continue }
-        changed = true
-        if let bell = s.workers[notification.receiver]?.bell { bells.append(bell) }
+        s.staged.insert(notification.id)
+        added.append(notification)
       }
-      if changed { s.generation += 1 }
-      return (bells, unknown)
+      guard !added.isEmpty else { return (added, unknown, nil) }
+      s.generation += 1
+      return (added, unknown, (s.outbox, s.generation))
     }
     for notification in unknown {
       logger.error(
         "notification for an unknown receiver dropped",
         metadata: ["receiver": "\(notification.receiver)", "notification": "\(notification.id)"])
     }
-    persist()
+    guard let snapshot else { return true }
+    let durable = await write(snapshot)
+    let bells = state.withLock { s -> [AsyncStream<Void>.Continuation] in
+      for n in added { s.staged.remove(n.id) }
+      guard durable else {
+        for n in added { s.outbox.discard(n.id) }
+        s.generation += 1
+        return []
+      }
+      return added.compactMap { s.workers[$0.receiver]?.bell }
+    }
     for bell in bells { bell.yield() }
+    return durable
   }
 
   /// Replaces the receivers. Unchanged receivers keep delivering undisturbed;
   /// changed ones restart after their attempt in flight; entries owed to removed
   /// receivers are dropped (counted and logged).
-  public func apply(receivers: [ReceiverConfig]) {
+  public func apply(receivers: [ReceiverConfig]) async {
     let dropped = state.withLock { s -> [OutboxEntry] in
       s.receivers = Dictionary(receivers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
       let orphans = s.outbox.entries.filter { s.receivers[$0.receiver] == nil }
@@ -134,7 +155,7 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
       return orphans
     }
     for entry in dropped { logDrop(entry, reason: .receiverRemoved, url: "(removed)") }
-    if !dropped.isEmpty { persist() }
+    if !dropped.isEmpty { await persist() }
   }
 
   /// Delivers until cancelled, then stops the workers and waits for them
@@ -160,7 +181,7 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
     }
     for task in tasks { task.cancel() }
     for task in tasks { await task.value }
-    persist()
+    await persist()
   }
 
   /// Counters, queue lengths and latency per receiver (configured or with history).
@@ -222,7 +243,7 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
       case .dropped(let entry, let reason):
         logDrop(
           entry, reason: reason, url: state.withLock { $0.receivers[name]?.redactedURL } ?? "")
-        persist()
+        await persist()
       case .send(let entry, let config):
         await attempt(entry, config)
       }
@@ -231,7 +252,7 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
 
   private func next(_ s: inout State, _ name: String, _ now: Timestamp) -> Next {
     guard let config = s.receivers[name] else { return .stop }
-    guard let head = s.outbox.head(of: name) else { return .idle }
+    guard let head = s.outbox.head(of: name), !s.staged.contains(head.id) else { return .idle }
     switch DeliveryStateMachine.step(head, now: now, maxAge: config.maxAge) {
     case .send:
       return .send(head, config)
@@ -284,7 +305,7 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
       return true
     }
     guard applied else { return }
-    persist()
+    await persist()
     log(transition, entry: entry, config: config, now: now)
   }
 
@@ -326,46 +347,27 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
 
   // MARK: Persistence
 
-  private static func load(_ file: StateFile?, now: Timestamp, logger: Logger) -> Outbox {
-    guard let file else { return Outbox() }
-    do {
-      guard let bytes = try file.read() else { return Outbox() }
-      let outbox = try Outbox.decode(bytes)
-      if !outbox.entries.isEmpty {
-        logger.info(
-          "restored notification outbox",
-          metadata: ["owed": "\(outbox.entries.count)", "path": "\(file.path)"])
-      }
-      return outbox
-    } catch {
-      do {
-        let aside = try file.setAside(now: now)
-        logger.error(
-          "outbox file unusable; set aside",
-          metadata: ["error": "\(error)", "moved_to": "\(aside)"])
-      } catch {
-        logger.error("outbox file unusable and could not be moved", metadata: ["error": "\(error)"])
-      }
-      return Outbox()
-    }
+  /// Writes the outbox as it is now (a newer snapshot is never replaced by an older one).
+  private func persist() async {
+    let snapshot = state.withLock { ($0.outbox, $0.generation) }
+    await write(snapshot)
   }
 
-  /// Writes the outbox when it changed since the last write; a newer snapshot is
-  /// never overwritten by an older one.
-  private func persist() {
-    guard let file else { return }
-    written.withLock { writtenGeneration in
-      let (bytes, generation) = state.withLock { s -> ([UInt8]?, UInt64) in
-        s.generation > writtenGeneration ? (s.outbox.encode(), s.generation) : (nil, s.generation)
-      }
-      guard let bytes else { return }
-      do {
-        try file.write(bytes)
-        writtenGeneration = generation
-      } catch {
-        logger.error(
-          "cannot write the notification outbox", metadata: ["error": "\(error)"])
-      }
-    }
+  /// Encodes outside the lock and writes through the store; true when durable.
+  @discardableResult
+  private func write(_ snapshot: (Outbox, UInt64)) async -> Bool {
+    guard let store else { return true }
+    return await store.write(
+      StateFileName.outbox, snapshot.0.encode(), generation: snapshot.1)
+  }
+}
+
+extension StateDocument where Value == Outbox {
+  /// `outbox.json`: the notifications owed to receivers.
+  public static var outbox: Self {
+    StateDocument(
+      fileName: StateFileName.outbox, what: "notification outbox", format: Outbox.format,
+      version: Outbox.currentVersion
+    ) { bytes, _ in try Outbox.decode(bytes) }
   }
 }

@@ -1,5 +1,5 @@
 import AtalayaCore
-import Probing
+import HTTPClient
 
 /// Builds the HTTP request that delivers a notification to a receiver: the
 /// payload for its kind, extra headers, the bearer token and its timeout.

@@ -57,6 +57,12 @@ public struct Outbox: Sendable, Equatable {
     entries[i] = entry
   }
 
+  /// Removes the entry `id` without remembering it (its queueing was never made
+  /// durable, so it may be queued again).
+  public mutating func discard(_ id: String) {
+    entries.removeAll { $0.id == id }
+  }
+
   /// Removes the entry `id` (delivered or dropped) and remembers its id.
   @discardableResult
   public mutating func finish(_ id: String) -> OutboxEntry? {

@@ -31,7 +31,7 @@ extension ConfigDecoder {
     case "api_key_file":
       guard let file = nonEmptyString(node, path: path) else { return nil }
       key = readKey(
-        at: TextFile.resolve(file, relativeTo: baseDirectory), node: node, path: path, what: "file")
+        at: ConfigPath.resolve(file, relativeTo: baseDirectory), node: node, path: path, what: "file")
     default:
       guard let name = nonEmptyString(node, path: path) else { return nil }
       guard !name.contains("/"), name != ".", name != ".." else {
@@ -46,7 +46,7 @@ extension ConfigDecoder {
         return nil
       }
       key = readKey(
-        at: TextFile.resolve(name, relativeTo: directory), node: node, path: path,
+        at: ConfigPath.resolve(name, relativeTo: directory), node: node, path: path,
         what: "credential")
     }
     guard let key else { return nil }
@@ -65,7 +65,7 @@ extension ConfigDecoder {
 
   /// A key file's content, trimmed of surrounding whitespace.
   private func readKey(at file: String, node: Node, path: String, what: String) -> String? {
-    switch TextFile.contents(of: file, limit: 64 << 10) {
+    switch files.text(at: file, limit: 64 << 10) {
     case .success(let text):
       rememberSecret(text)
       let trimmed = Self.trimmed(text)

@@ -83,6 +83,8 @@ extension ConfigDecoder {
     let timing = self.timing(e, inherited: provider, inheritedFrom: "the provider")
     check.interval = timing.interval
     check.timeout = timing.timeout
+    // The default `slow` never exceeds the timeout (a check could never be slow).
+    check.slow = min(check.slow, timing.timeout)
 
     if let n = e.value("slow"), let v = duration(n, path: e.path("slow"), range: ConfigLimits.slow)
     {

@@ -67,14 +67,21 @@ extension ConfigDecoder {
 
   // MARK: Intervals and timeouts
 
-  /// An interval and a timeout, resolved at one level.
+  /// An interval and a timeout, resolved at one level. `timeoutWritten` tells whether
+  /// the timeout was written in the file (at this level or one it inherits from) or is
+  /// the built-in default.
   struct Timing {
     var interval: Duration
     var timeout: Duration
+    var timeoutWritten = false
   }
 
-  /// Reads optional `interval` and `timeout` keys over `inherited` values and
-  /// checks that the timeout fits the interval when this level changes either.
+  /// Reads optional `interval` and `timeout` keys over `inherited` values.
+  ///
+  /// A default never makes an explicit setting invalid: while no level wrote a
+  /// timeout, the effective timeout is the smaller of the built-in default and the
+  /// interval (`interval: 1s` alone probes with a 1 s timeout). Only a timeout written
+  /// in the file that is longer than its interval is an error.
   func timing(_ e: Entries, inherited: Timing, inheritedFrom: String) -> Timing {
     var result = inherited
     var intervalSet = false
@@ -89,7 +96,12 @@ extension ConfigDecoder {
       let value = duration(node, path: e.path("timeout"), range: ConfigLimits.timeout)
     {
       result.timeout = value
+      result.timeoutWritten = true
       timeoutSet = true
+    }
+    if !result.timeoutWritten {
+      result.timeout = min(AtalayaConfig.builtInTimeout, result.interval)
+      return result
     }
     if (intervalSet || timeoutSet) && result.timeout > result.interval {
       let key = timeoutSet ? "timeout" : "interval"

@@ -5,15 +5,18 @@ import Yams
 final class ConfigDecoder {
   let file: String
   let environment: [String: String]
+  /// Where key files and credentials are read from.
+  let files: any ConfigFileReader
   /// Directory that relative `api_key_file` paths are resolved against.
   let baseDirectory: String
   private(set) var errors: [ConfigError] = []
   /// Secret values met while decoding (even invalid ones), removed from every message.
   private(set) var secretValues: [String] = []
 
-  init(file: String, environment: [String: String]) {
+  init(file: String, environment: [String: String], files: any ConfigFileReader) {
     self.file = file
     self.environment = environment
+    self.files = files
     if let slash = file.lastIndex(of: "/") {
       baseDirectory = slash == file.startIndex ? "/" : String(file[..<slash])
     } else {

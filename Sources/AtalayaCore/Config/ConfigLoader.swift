@@ -51,26 +51,13 @@ import Yams
 /// unset is an error) and `$$` for a literal `$`. Unknown keys are errors. A null
 /// value (`key:` or `key: ~`) is the same as leaving the key out.
 public enum ConfigLoader {
-  /// Reads and validates the config file at `path`. Relative `api_key_file`
-  /// paths are resolved against the file's directory.
-  public static func load(path: String, environment: [String: String]) throws(ConfigErrors)
-    -> AtalayaConfig
-  {
-    switch TextFile.contents(of: path) {
-    case .success(let text):
-      return try parse(yaml: text, file: path, environment: environment)
-    case .failure(let error):
-      throw ConfigErrors(errors: [
-        ConfigError(
-          file: path, line: 0, column: 0, keyPath: "",
-          message: "cannot read config file: \(error.reason)")
-      ])
-    }
-  }
-
   /// Validates config text. `file` names it in errors, and its directory is
-  /// where relative `api_key_file` paths are resolved.
-  public static func parse(yaml: String, file: String, environment: [String: String])
+  /// where relative `api_key_file` paths are resolved; `files` reads those (the core
+  /// itself reads no file: `ConfigLoader.load(path:environment:)` in Storage does).
+  public static func parse(
+    yaml: String, file: String, environment: [String: String],
+    files: any ConfigFileReader = NoFileReader()
+  )
     throws(ConfigErrors)
     -> AtalayaConfig
   {
@@ -86,7 +73,7 @@ public enum ConfigLoader {
           file: file, line: 0, column: 0, keyPath: "", message: "the config file is empty")
       ])
     }
-    let decoder = ConfigDecoder(file: file, environment: environment)
+    let decoder = ConfigDecoder(file: file, environment: environment, files: files)
     let config = decoder.decodeDocument(root)
     let errors = decoder.finishedErrors()
     guard errors.isEmpty else { throw ConfigErrors(errors: errors) }

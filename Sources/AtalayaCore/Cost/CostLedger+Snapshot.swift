@@ -4,7 +4,11 @@
 /// same file twice counts nothing twice; the account baseline means a restart
 /// does not count the key's usage again.
 extension CostLedger {
-  static let snapshotFormat = "atalaya-cost-ledger/1"
+  /// The file's `format` marker and `version`.
+  public static let snapshotFormat = "atalaya-cost-ledger"
+  public static let snapshotVersion = 1
+  /// The marker of files written before `version` existed (same content).
+  public static let legacySnapshotFormat = "atalaya-cost-ledger/1"
 
   /// The state as JSON (bucket slots are absolute, so they line up after a restart).
   public func snapshot(at now: Timestamp) -> JSONValue {
@@ -13,6 +17,7 @@ extension CostLedger {
     }
     return .members([
       ("format", .string(Self.snapshotFormat)),
+      ("version", .number(Double(Self.snapshotVersion))),
       ("saved_at", .number(now.seconds)),
       (
         "totals",
@@ -84,7 +89,12 @@ extension CostLedger {
   /// Replaces the recorded state with the snapshot's. Budgets are restored only
   /// when a budget of that name and period is still configured.
   public mutating func restore(_ json: JSONValue) throws(SnapshotError) {
-    guard json["format"]?.stringValue == Self.snapshotFormat else {
+    let format = json["format"]?.stringValue
+    let version = json["version"]?.intValue
+    guard
+      format == Self.legacySnapshotFormat
+        || (format == Self.snapshotFormat && version == Self.snapshotVersion)
+    else {
       throw SnapshotError(description: "not an Atalaya cost ledger (format \(Self.snapshotFormat))")
     }
     func number(_ v: JSONValue?) -> Double? {

@@ -46,6 +46,7 @@ public struct FleetHealth: Sendable {
         old.provider = provider
         old.check = check
         old.health.reconfigure(windowLength: config.window, breaker: config.circuitBreaker)
+        old.cachedStats = nil
         next[id] = old
       } else {
         next[id] = Entry(
@@ -86,12 +87,14 @@ public struct FleetHealth: Sendable {
       var checks: [CheckView] = []
       for check in provider.checks {
         guard let entry = entries[check.id(provider: provider.name)] else { continue }
-        checks.append(checkView(entry, at: now))
+        var view = checkView(entry, at: now)
+        view.policy = policy
+        checks.append(view)
       }
       let status = ProviderStatus.evaluate(checks: checks.map(\.statusInput), policy: policy)
       providers.append(ProviderView(config: provider, status: status, checks: checks))
     }
-    return FleetView(at: now, window: config.window, providers: providers)
+    return FleetView(at: now, window: config.window, policy: policy, providers: providers)
   }
 
   /// The persistent part: windows, breakers and counters of every check.
@@ -108,6 +111,7 @@ public struct FleetHealth: Sendable {
       guard var entry = entries[id] else { continue }
       entry.health = saved
       entry.health.reconfigure(windowLength: config.window, breaker: config.circuitBreaker)
+      entry.cachedStats = nil
       entries[id] = entry
       restored += 1
     }
@@ -153,7 +157,19 @@ public struct FleetView: Sendable {
   public var at: Timestamp
   /// The rolling window the stats cover.
   public var window: Duration
+  /// The policy provider status was decided with; the status line uses it too.
+  public var policy: HealthPolicy
   public var providers: [ProviderView]
+
+  public init(
+    at: Timestamp, window: Duration, policy: HealthPolicy = HealthPolicy(),
+    providers: [ProviderView]
+  ) {
+    self.at = at
+    self.window = window
+    self.policy = policy
+    self.providers = providers
+  }
 
   /// The worst provider status (healthy when there are no providers).
   public var overall: ProviderStatus {
@@ -165,9 +181,10 @@ public struct FleetView: Sendable {
   public var checks: [CheckView] { providers.flatMap(\.checks) }
 
   /// A one-line summary for systemd's STATUS=, e.g. "5/6 checks healthy, 1 provider degraded".
-  public func statusLine(policy: HealthPolicy = HealthPolicy()) -> String {
+  /// Check health is judged by the same ``policy`` as provider status.
+  public func statusLine() -> String {
     let all = checks
-    let healthy = all.filter { $0.isHealthy(policy: policy) }.count
+    let healthy = all.filter { $0.isHealthy }.count
     var parts = ["\(healthy)/\(all.count) checks healthy"]
     let degraded = providers.filter { $0.status == .degraded }.count
     let down = providers.filter { $0.status == .down }.count
@@ -197,10 +214,11 @@ public struct CheckView: Sendable {
   public var rateLimits: [RateLimitReading]
   public var lastError: ProbeOutcome?
   public var statusInput: CheckStatusInput
+  /// The fleet's policy (``FleetHealth/policy``): one rule for status, the status line
+  /// and the API's `healthy`.
+  public var policy = HealthPolicy()
 
-  public func isHealthy(policy: HealthPolicy = HealthPolicy()) -> Bool {
-    statusInput.isHealthy(policy: policy)
-  }
+  public var isHealthy: Bool { statusInput.isHealthy(policy: policy) }
 }
 
 /// Window stats computed at one window revision and bucket.

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// A rolling time window of probe results: a ring of a CONSTANT number of buckets,
 /// aligned to absolute time (bucket number `⌊t / width⌋`, `width = length / buckets`),
@@ -23,10 +22,11 @@ import Synchronization
 /// once a ttft is recorded (streaming checks), plus a small heap block (~48–64 bytes) per
 /// non-empty sketch.
 public struct RollingWindow: Sendable, Equatable {
-  /// Changes with every record (unique in the process, never reused): equal revisions
-  /// mean equal content, so aggregates computed at one revision can be kept (see
-  /// ``FleetHealth/cacheStats(at:)``). Not part of equality or the encoding.
-  public private(set) var revision = RollingWindow.nextRevision()
+  /// Counts this window's records: within one window, equal revisions mean equal
+  /// content, so aggregates computed at one revision can be kept (see
+  /// ``FleetHealth/cacheStats(at:)``, which drops its cache whenever it replaces a
+  /// window). Not part of equality or the encoding.
+  public private(set) var revision: UInt64 = 0
 
   /// The window length.
   public let length: Duration
@@ -97,13 +97,7 @@ public struct RollingWindow: Sendable, Equatable {
       }
     }
     latestSlot = max(latestSlot ?? slot, slot)
-    revision = Self.nextRevision()
-  }
-
-  private static let revisions = Atomic<UInt64>(0)
-
-  static func nextRevision() -> UInt64 {
-    revisions.wrappingAdd(1, ordering: .relaxed).newValue
+    revision &+= 1
   }
 
   /// Aggregates the buckets inside `(now − length, now]`. `countRateLimited` decides

@@ -1,4 +1,5 @@
 import AtalayaCore
+import HTTPClient
 
 /// Anthropic's Messages API (`POST /v1/messages`, `x-api-key`).
 struct AnthropicDialect: ProviderDialect {

@@ -1,4 +1,5 @@
 import AtalayaCore
+import HTTPClient
 
 /// Ollama's native API (`/api/chat`, `/api/tags`); streams are NDJSON.
 struct OllamaDialect: ProviderDialect {

@@ -1,4 +1,5 @@
 import AtalayaCore
+import HTTPClient
 
 /// OpenAI's chat completions API, also spoken by OpenRouter and every
 /// OpenAI-compatible server.

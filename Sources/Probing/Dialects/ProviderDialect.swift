@@ -1,4 +1,5 @@
 import AtalayaCore
+import HTTPClient
 
 /// How one provider API is spoken: request shapes and how a 2xx body reads.
 /// Failure statuses are classified the same way for every dialect

@@ -1,4 +1,5 @@
 import AtalayaCore
+import HTTPClient
 
 /// Reads rate-limit headroom and `retry-after` from response headers.
 enum RateLimitHeaders {
@@ -44,10 +45,7 @@ enum RateLimitHeaders {
   /// `retry-after-ms`, or `retry-after` as seconds or an HTTP-date (relative
   /// to `now`), in seconds; nil when absent or unreadable.
   static func retryAfter(_ response: HTTPResponse, now: Timestamp) -> Double? {
-    if let ms = number(response.header("retry-after-ms")), ms >= 0 { return ms / 1000 }
-    guard let text = response.header("retry-after") else { return nil }
-    if let seconds = number(text) { return seconds >= 0 ? seconds : nil }
-    return DateParsing.httpDate(text).map { max(0, $0.seconds - now.seconds) }
+    response.retryAfter(now: now)
   }
 
   private static func number(_ text: String?) -> Double? {

@@ -1,4 +1,5 @@
 import AtalayaCore
+import HTTPClient
 
 /// Turns one HTTP exchange into a ``ResultClass`` and a short message. Pure:
 /// the same response always gives the same outcome.
@@ -7,8 +8,9 @@ import AtalayaCore
 /// kind `other` (empty reply, reset, partial body) counts as `stream_error` on
 /// a 2xx stream, as the status says when a 3xx–5xx status was received, as
 /// `server_error` when a connection was made (the server broke the exchange)
-/// and as `connect` when none was. A cancelled transfer counts as `timeout`
-/// (the scheduler discards outcomes of probes it cancelled itself).
+/// and as `connect` when none was. A cancelled transfer is no outcome at all:
+/// ``Prober`` returns nil for it before classifying (the agent cancelled it, the
+/// provider did nothing), so it is never recorded as a failure.
 enum ProbeClassifier {
   struct Verdict: Sendable, Equatable {
     var result: ResultClass
@@ -39,7 +41,8 @@ enum ProbeClassifier {
       case .dns: return Verdict(.dns, "dns: \(error.message)")
       case .connect: return Verdict(.connect, "connect: \(error.message)")
       case .tls: return Verdict(.tls, "tls: \(error.message)")
-      case .cancelled: return Verdict(.timeout, "cancelled: \(error.message)")
+      // Not reached through Prober (see above); a failure if it ever were, never a success.
+      case .cancelled: return Verdict(.connect, "cancelled: \(error.message)")
       case .bodyTooLarge: return Verdict(.badResponse, error.message)
       case .other:
         if (200..<300).contains(response.status) {

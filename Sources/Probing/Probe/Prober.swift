@@ -1,4 +1,5 @@
 import AtalayaCore
+import HTTPClient
 
 /// Probes one check of one provider: builds the dialect's request, sends it,
 /// and classifies what came back into a ``ProbeOutcome``. Never throws and
@@ -18,12 +19,17 @@ public struct Prober: Sendable {
 
   /// Runs one probe of `check` against `provider`. `request` is the check's request when
   /// the caller keeps it between probes (it is the same every time); built here otherwise.
+  ///
+  /// Nil when the probe was cancelled by its caller (the task was cancelled by a shutdown
+  /// or a reload, or the transport shut down): the provider did nothing wrong, so there
+  /// is no outcome to record.
   public func probe(provider: ProviderConfig, check: CheckConfig, request: HTTPRequest? = nil)
-    async -> ProbeOutcome
+    async -> ProbeOutcome?
   {
     let startedAt = timeSource.now()
     let request = request ?? self.request(provider: provider, check: check)
     let response = await transport.send(request)
+    if Task.isCancelled { return nil }
     return Self.outcome(
       of: response, provider: provider, check: check, startedAt: startedAt,
       receivedAt: timeSource.now())
@@ -46,11 +52,12 @@ public struct Prober: Sendable {
 
   /// Classifies `response` into an outcome. Rate-limit resets and
   /// `retry-after` dates are made relative to `receivedAt`; the message is
-  /// redacted of the provider's key and header values.
+  /// redacted of the provider's key and header values. Nil for a cancelled transfer.
   public static func outcome(
     of response: HTTPResponse, provider: ProviderConfig, check: CheckConfig, startedAt: Timestamp,
     receivedAt: Timestamp
-  ) -> ProbeOutcome {
+  ) -> ProbeOutcome? {
+    if response.error?.kind == .cancelled { return nil }
     let verdict = ProbeClassifier.classify(response, dialect: provider.type.dialect, check: check)
     let redactor = ProbeRedactor(provider: provider)
     let ttft =

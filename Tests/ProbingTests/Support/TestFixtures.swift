@@ -1,4 +1,6 @@
 import AtalayaCore
+import HTTPClient
+import Testing
 import AtalayaTestSupport
 import Glibc
 import Probing
@@ -6,36 +8,6 @@ import Probing
 /// One multi loop shared by the transport tests (as in production).
 let sharedLoop = CurlMultiLoop()
 let sharedTransport = CurlTransport(loop: sharedLoop, userAgent: "atalaya/test")
-
-/// A port on 127.0.0.1 where nothing listens.
-func refusedPort() -> Int {
-  let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-  var addr = sockaddr_in()
-  addr.sin_family = sa_family_t(AF_INET)
-  addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-  _ = withUnsafePointer(to: &addr) {
-    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-      bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-    }
-  }
-  var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-  _ = withUnsafeMutablePointer(to: &addr) {
-    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-  }
-  close(fd)
-  return Int(UInt16(bigEndian: addr.sin_port))
-}
-
-/// Monotonic seconds, for elapsed-time assertions.
-func monotonicSeconds() -> Double {
-  var ts = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &ts)
-  return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
-
-extension String {
-  var bytes: [UInt8] { Array(utf8) }
-}
 
 /// A response as the classifier sees it, built by hand.
 func cannedResponse(
@@ -69,6 +41,25 @@ let modelsCheck = CheckConfig(kind: .models, model: CheckID.modelsCheckModel, ti
 
 /// Classifies a canned response the way a probe would.
 func outcome(_ response: HTTPResponse, _ p: ProviderConfig, _ check: CheckConfig) -> ProbeOutcome {
-  Prober.outcome(
-    of: response, provider: p, check: check, startedAt: testStart, receivedAt: testStart)
+  guard
+    let o = Prober.outcome(
+      of: response, provider: p, check: check, startedAt: testStart, receivedAt: testStart)
+  else {
+    Issue.record("a cancelled response has no outcome")
+    return ProbeOutcome(
+      check: check.id(provider: p.name), result: .connect, startedAt: testStart)
+  }
+  return o
+}
+
+extension Prober {
+  /// ``Prober/probe(provider:check:request:)`` for tests that never cancel it: records an
+  /// issue when the probe had no outcome.
+  func probeOnce(provider: ProviderConfig, check: CheckConfig) async -> ProbeOutcome {
+    guard let o = await probe(provider: provider, check: check) else {
+      Issue.record("the probe had no outcome (cancelled)")
+      return ProbeOutcome(check: check.id(provider: provider.name), result: .connect, startedAt: testStart)
+    }
+    return o
+  }
 }

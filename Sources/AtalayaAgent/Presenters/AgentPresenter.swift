@@ -1,0 +1,79 @@
+import Alerting
+import AtalayaCore
+import Exposition
+import Server
+import Storage
+import Synchronization
+
+/// What the HTTP server serves, computed from the read models: /metrics,
+/// /api/v1/status, /api/v1/alerts, readiness, reload and the usage API. Reads never
+/// change the stores; /proc is read off the cooperative pool and outside every lock.
+public final class AgentPresenter<C: Clock>: AgentEndpoints, Sendable
+where C.Duration == Duration {
+  private let time: any TimeSource
+  private let startedAt: Timestamp
+  private let health: HealthStore
+  private let cost: CostTracker
+  private let alerts: AlertStore
+  private let deliverer: Deliverer<C>
+  private let store: StateStore
+  private let readiness: Readiness
+  private let reloader: ReloadService
+  /// /proc reads get their own queue: a scrape never waits behind a state file's fsync.
+  private let procIO: BlockingIO
+  /// The exposition buffer, kept between scrapes (held only while rendering).
+  private let renderer = Mutex(MetricsRenderer())
+
+  init(
+    time: any TimeSource, startedAt: Timestamp, health: HealthStore, cost: CostTracker,
+    alerts: AlertStore, deliverer: Deliverer<C>, store: StateStore, readiness: Readiness,
+    reloader: ReloadService, procIO: BlockingIO
+  ) {
+    self.time = time
+    self.startedAt = startedAt
+    self.health = health
+    self.cost = cost
+    self.alerts = alerts
+    self.deliverer = deliverer
+    self.store = store
+    self.readiness = readiness
+    self.reloader = reloader
+    self.procIO = procIO
+  }
+
+  public func renderMetrics() async -> [UInt8] {
+    let process = await procIO.run { ProcessMetrics.collect() }
+    let now = time.now()
+    let view = health.view(at: now)
+    let costMetrics = cost.metrics(at: now)
+    let alerting = alerts.metrics(delivery: deliverer.metrics)
+    let failures = store.writeFailures
+    let reload = reloader.gauges
+    return renderer.withLock {
+      $0.render(
+        view, reload: reload, cost: costMetrics, alerting: alerting,
+        stateWriteFailures: failures, process: process)
+    }
+  }
+
+  public func renderStatus() -> [UInt8] {
+    let now = time.now()
+    return StatusReport(view: health.view(at: now), startedAt: startedAt, cost: cost.view(at: now))
+      .jsonBytes()
+  }
+
+  public func renderAlerts() -> [UInt8] {
+    let now = time.now()
+    return AlertsReport(alerts: alerts.activeAlerts(at: now), at: now).jsonBytes()
+  }
+
+  public var isReady: Bool { readiness.isReady }
+
+  public func reload() async -> ReloadOutcome { await reloader.reload() }
+
+  public func ingestUsage(body: [UInt8], authorization: String?) async -> EndpointResponse {
+    cost.ingest(body: body, authorization: authorization, now: time.now())
+  }
+
+  public var usageBodyLimit: Int { cost.usageBodyLimit }
+}

@@ -1,0 +1,148 @@
+import AtalayaCore
+import Server
+import Synchronization
+
+/// The agent's cost state behind one lock: the ``CostLedger`` (spend, prices,
+/// budgets) and the application's ``UsageTraffic``. All decisions are the
+/// ledger's; this class only serialises access and formats API answers.
+public final class CostTracker: Sendable {
+  struct State {
+    var ledger: CostLedger
+    var traffic: UsageTraffic
+    var usageAPI: UsageAPIConfig
+    var window: Duration
+  }
+
+  let state: Mutex<State>
+
+  public init(config: AtalayaConfig) {
+    state = Mutex(
+      State(
+        ledger: CostLedger(config: config), traffic: UsageTraffic(window: config.window),
+        usageAPI: config.cost.usageAPI, window: config.window))
+  }
+
+  /// Takes a reloaded configuration.
+  public func apply(_ config: AtalayaConfig) {
+    state.withLock { s in
+      s.ledger.apply(config)
+      s.traffic.apply(window: config.window)
+      s.usageAPI = config.cost.usageAPI
+      s.window = config.window
+    }
+  }
+
+  public func recordProbe(_ outcome: ProbeOutcome) {
+    state.withLock { $0.ledger.recordProbe(outcome) }
+  }
+
+  public func recordAccount(provider: String, info: AccountInfo, at: Timestamp) {
+    state.withLock { $0.ledger.recordAccount(provider: provider, info: info, at: at) }
+  }
+
+  public func setFetchedPrices(provider: String, _ prices: [String: ModelPrice]) {
+    state.withLock { $0.ledger.setFetchedPrices(provider: provider, prices) }
+  }
+
+  /// The read model at `now`.
+  public func view(at now: Timestamp) -> CostView {
+    state.withLock { $0.ledger.view(at: now) }
+  }
+
+  /// Alert samples of application traffic (`source="usage"`).
+  public func trafficSignals(at now: Timestamp) -> [TrafficSignal] {
+    state.withLock { $0.traffic.signals(at: now) }
+  }
+
+  var usageBodyLimit: Int { state.withLock { $0.usageAPI.maxBodyBytes } }
+
+  func metrics(at now: Timestamp) -> CostMetrics {
+    state.withLock {
+      CostMetrics(view: $0.ledger.view(at: now), traffic: $0.traffic.stats(at: now))
+    }
+  }
+
+  // MARK: Usage API
+
+  /// Most errors listed in one response.
+  static let maxListedErrors = 100
+
+  /// Handles POST /api/v1/usage: bearer check, strict parse, then every valid
+  /// event is recorded (spend and traffic windows); the answer lists the rest.
+  public func ingest(body: [UInt8], authorization: String?, now: Timestamp) -> EndpointResponse {
+    let (api, window) = state.withLock { ($0.usageAPI, $0.window) }
+    if let token = api.bearerToken {
+      let given = authorization.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+      guard let given, Self.constantTimeEqual(Array(given.utf8), Array(token.reveal().utf8)) else {
+        return Self.answer(
+          status: 401, accepted: 0,
+          errors: [UsageEventError(message: "missing or wrong bearer token")])
+      }
+    }
+    let batch = UsageParser(maxAge: window).parse(body, now: now)
+    var errors = batch.errors
+    var accepted = 0
+    state.withLock { s in
+      for e in batch.events {
+        let key = ModelKey(provider: e.provider, model: e.model)
+        guard s.traffic.admits(key), s.ledger.admits(key) else {
+          errors.append(
+            UsageEventError(
+              message:
+                "too many distinct provider/model series (limit \(CostLedger.maxSeries)); event dropped"
+            ))
+          continue
+        }
+        s.ledger.recordUsage(e)
+        s.traffic.record(e)
+        accepted += 1
+      }
+    }
+    let status = accepted == 0 && !errors.isEmpty ? 400 : 200
+    return Self.answer(status: status, accepted: accepted, errors: errors)
+  }
+
+  static func answer(status: Int, accepted: Int, errors: [UsageEventError]) -> EndpointResponse {
+    let listed = errors.prefix(maxListedErrors).map { e -> JSONValue in
+      var members: [(String, JSONValue)] = []
+      if let line = e.line { members.append(("line", .number(Double(line)))) }
+      if let index = e.index { members.append(("index", .number(Double(index)))) }
+      if let field = e.field { members.append(("field", .string(field))) }
+      members.append(("message", .string(e.message)))
+      return .members(members)
+    }
+    let json = JSONValue.members([
+      ("accepted", .number(Double(accepted))),
+      ("rejected", .number(Double(errors.count))),
+      ("errors", .array(Array(listed))),
+    ])
+    return EndpointResponse(status: status, body: Array((json.encoded + "\n").utf8))
+  }
+
+  /// Compares without stopping at the first difference.
+  static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    var diff = UInt8(a.count == b.count ? 0 : 1)
+    for i in 0..<max(a.count, b.count) {
+      diff |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)
+    }
+    return diff == 0
+  }
+
+  // MARK: Persistence
+
+  public func snapshot(at now: Timestamp) -> JSONValue {
+    state.withLock { $0.ledger.snapshot(at: now) }
+  }
+
+  /// Installs a ledger restored from `cost.json`, with the configuration in force.
+  public func adopt(_ ledger: CostLedger, config: AtalayaConfig) {
+    state.withLock { s in
+      s.ledger = ledger
+      s.ledger.apply(config)
+    }
+  }
+
+  public func restore(_ json: JSONValue) throws(CostLedger.SnapshotError) {
+    try state.withLock { s throws(CostLedger.SnapshotError) in try s.ledger.restore(json) }
+  }
+}

@@ -1,0 +1,43 @@
+import AtalayaCore
+
+extension StateDocument where Value == HealthSnapshot {
+  /// `state.json`: windows, breakers and counters of every check.
+  public static var health: Self {
+    StateDocument(
+      fileName: StateFileName.health, what: "health state", format: HealthSnapshot.format,
+      version: HealthSnapshot.currentVersion
+    ) { bytes, _ in try HealthSnapshot.decode(bytes) }
+  }
+}
+
+extension StateDocument where Value == CostLedger {
+  /// `cost.json`: the cost ledger, restored over a ledger built from `config`.
+  public static func cost(config: AtalayaConfig) -> Self {
+    StateDocument(
+      fileName: StateFileName.cost, what: "cost ledger", format: CostLedger.snapshotFormat,
+      version: CostLedger.snapshotVersion, legacyFormats: [CostLedger.legacySnapshotFormat]
+    ) { _, json in
+      var ledger = CostLedger(config: config)
+      try ledger.restore(json)
+      return ledger
+    }
+  }
+}
+
+extension StateDocument where Value == AlertEngine {
+  /// `alerts.json`: the alert engine (files from before the format marker are read too).
+  public static var alerts: Self {
+    StateDocument(
+      fileName: StateFileName.alerts, what: "alert state", format: AlertEngine.stateFormat,
+      version: AlertEngine.stateVersion, acceptsUnmarked: true
+    ) { bytes, _ in try AlertEngine.decode(json: bytes) }
+  }
+}
+
+/// The names of the state files in `state_dir`.
+public enum StateFileName {
+  public static let health = "state.json"
+  public static let cost = "cost.json"
+  public static let alerts = "alerts.json"
+  public static let outbox = "outbox.json"
+}
