@@ -70,7 +70,7 @@ struct AlertmanagerProcess {
     let now = SystemTimeSource().now()
     let deliverer = Deliverer(
       receivers: [ReceiverConfig(name: "am", kind: .alertmanager, url: Secret(am.url + "/"))],
-      file: nil, transport: sharedTransport, clock: clock, timeSource: SystemTimeSource(),
+      store: nil, transport: sharedTransport, clock: clock, timeSource: SystemTimeSource(),
       random: { 0.5 }, logger: quietLogger)
     let runner = Task { await deliverer.run() }
     defer { runner.cancel() }
@@ -85,7 +85,7 @@ struct AlertmanagerProcess {
         generatorURL: "http://127.0.0.1:9464/api/v1/alerts")
     }
     let firingEnds = now + .seconds(240)
-    deliverer.enqueue([
+    await deliverer.enqueue([
       AlertNotification(
         id: "fire", receiver: "am", groupLabels: ["alertname": "AtalayaE2E"],
         alerts: [
@@ -117,7 +117,7 @@ struct AlertmanagerProcess {
 
     // Resolve one (endsAt = now): Alertmanager stops listing it as active.
     let resolvedAt = SystemTimeSource().now()
-    deliverer.enqueue([
+    await deliverer.enqueue([
       AlertNotification(
         id: "resolve", receiver: "am", groupLabels: ["alertname": "AtalayaE2E"],
         alerts: [alert("ollama", status: .resolved, endsAt: resolvedAt)], createdAt: resolvedAt)

@@ -17,8 +17,8 @@ import Testing
       }
     }
     defer { server.stop() }
-    let deliverer = makeDeliverer([webhook(server.baseURL + "/alerts")], clock: clock)
-    deliverer.enqueue([
+    let deliverer = await makeDeliverer([webhook(server.baseURL + "/alerts")], clock: clock)
+    await deliverer.enqueue([
       notification("n1", alerts: [firingAlert(provider: "p1")]),
       notification("n2", alerts: [firingAlert(provider: "p2")]),
       notification("n3", alerts: [firingAlert(provider: "p3")]),
@@ -59,8 +59,8 @@ import Testing
       provider(ofWebhookBody: request.body) == "bad" ? .respond(status: 404) : .respond(status: 200)
     }
     defer { server.stop() }
-    let deliverer = makeDeliverer([webhook(server.baseURL + "/secret-path")], clock: clock)
-    deliverer.enqueue([
+    let deliverer = await makeDeliverer([webhook(server.baseURL + "/secret-path")], clock: clock)
+    await deliverer.enqueue([
       notification("bad", alerts: [firingAlert(provider: "bad")]),
       notification("good", alerts: [firingAlert(provider: "good")]),
     ])
@@ -76,9 +76,9 @@ import Testing
     let clock = ManualClock()
     let server = TestHTTPServer(status: 503, body: "down")
     defer { server.stop() }
-    let deliverer = makeDeliverer(
+    let deliverer = await makeDeliverer(
       [webhook(server.baseURL, maxAge: .seconds(10))], clock: clock)
-    deliverer.enqueue([notification("old")])
+    await deliverer.enqueue([notification("old")])
     let runner = Task { await deliverer.run() }
     defer { runner.cancel() }
     try await drive(clock) { deliverer.queueLength == 0 }
@@ -97,9 +97,9 @@ import Testing
       down.stop()
       up.stop()
     }
-    let deliverer = makeDeliverer(
+    let deliverer = await makeDeliverer(
       [webhook(down.baseURL, name: "down"), webhook(up.baseURL, name: "up")], clock: clock)
-    deliverer.enqueue([
+    await deliverer.enqueue([
       notification("a", receiver: "down"), notification("b", receiver: "up"),
       notification("c", receiver: "up"),
     ])
@@ -114,10 +114,10 @@ import Testing
   @Test func consoleReceiverPrintsOneLinePerAlert() async throws {
     let clock = ManualClock()
     let lines = Recorder<String>()
-    let deliverer = makeDeliverer(
+    let deliverer = await makeDeliverer(
       [ReceiverConfig(name: "console", kind: .console)], clock: clock, console: { lines.append($0) }
     )
-    deliverer.enqueue([
+    await deliverer.enqueue([
       notification("c1", receiver: "console", alerts: [firingAlert(), firingAlert(provider: "x")])
     ])
     let runner = Task { await deliverer.run() }
@@ -128,13 +128,13 @@ import Testing
     #expect(deliverer.metrics.receivers["console"]?.sent == 1)
   }
 
-  @Test func unknownAndRemovedReceiversDropWhatTheyAreOwed() {
+  @Test func unknownAndRemovedReceiversDropWhatTheyAreOwed() async {
     let clock = ManualClock()
-    let deliverer = makeDeliverer([webhook("http://127.0.0.1:9/")], clock: clock)
-    deliverer.enqueue([notification("x", receiver: "nope"), notification("y"), notification("y")])
+    let deliverer = await makeDeliverer([webhook("http://127.0.0.1:9/")], clock: clock)
+    await deliverer.enqueue([notification("x", receiver: "nope"), notification("y"), notification("y")])
     #expect(deliverer.owed.map(\.id) == ["y"])
     #expect(deliverer.metrics.receivers["nope"]?.dropped == 1)
-    deliverer.apply(receivers: [])
+    await deliverer.apply(receivers: [])
     #expect(deliverer.queueLength == 0)
     #expect(deliverer.metrics.receivers["hook"]?.dropped == 1)
   }

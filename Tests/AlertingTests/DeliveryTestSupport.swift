@@ -2,6 +2,7 @@ import Alerting
 import AtalayaCore
 import AtalayaTestSupport
 import HTTPClient
+import Storage
 import Synchronization
 
 /// A thread-safe list the tests append to from server threads and closures.
@@ -42,14 +43,19 @@ func provider(ofWebhookBody body: [UInt8]) -> String? {
   JSONValue.parse(body)?["alerts"]?[0]?["labels"]?["provider"]?.stringValue
 }
 
+/// A deliverer on `clock`; with `stateDir`, its outbox is restored from and written to
+/// `stateDir/outbox.json` as the agent does.
 func makeDeliverer(
-  _ receivers: [ReceiverConfig], clock: ManualClock, file: StateFile? = nil,
+  _ receivers: [ReceiverConfig], clock: ManualClock, stateDir: String? = nil,
+  files: any StateFileSystem = DiskStateFileSystem(),
   console: @escaping Deliverer<ManualClock>.ConsoleWriter = { _ in }
-) -> Deliverer<ManualClock> {
-  Deliverer(
-    receivers: receivers, file: file, transport: sharedTransport, clock: clock,
-    timeSource: ManualClockTimeSource(clock: clock, origin: t0), random: { 0.5 },
-    console: console, logger: quietLogger)
+) async -> Deliverer<ManualClock> {
+  let store = StateStore(directory: stateDir, files: files, logger: quietLogger)
+  let time = ManualClockTimeSource(clock: clock, origin: t0)
+  let outbox = await store.load(.outbox, now: time.now()) ?? Outbox()
+  return Deliverer(
+    receivers: receivers, outbox: outbox, store: store, transport: sharedTransport, clock: clock,
+    timeSource: time, random: { 0.5 }, console: console, logger: quietLogger)
 }
 
 func webhook(_ url: String, name: String = "hook", maxAge: Duration = .seconds(86_400))

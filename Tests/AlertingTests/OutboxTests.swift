@@ -2,6 +2,7 @@ import Alerting
 import AtalayaCore
 import AtalayaTestSupport
 import Foundation
+import Storage
 import Testing
 
 @Suite struct OutboxTests {
@@ -84,14 +85,15 @@ import Testing
   @Test func notificationsOwedAtShutdownAreSentOnceAfterRestart() async throws {
     let dir = try TemporaryDirectory()
     defer { dir.cleanup() }
-    let file = StateFile(path: dir.path + "/state/outbox.json")
+    let stateDir = dir.path + "/state"
+    let file = StateFile(path: stateDir + "/outbox.json")
 
     // First life: the receiver is down; shut down while two notifications are owed.
     let clock = ManualClock()
     let down = TestHTTPServer(status: 503, body: "")
     defer { down.stop() }
-    let first = makeDeliverer([webhook(down.baseURL)], clock: clock, file: file)
-    first.enqueue([
+    let first = await makeDeliverer([webhook(down.baseURL)], clock: clock, stateDir: stateDir)
+    await first.enqueue([
       notification("n1", alerts: [firingAlert(provider: "p1")]),
       notification("n2", alerts: [resolved(firingAlert(provider: "p1"), at: t0 + .seconds(30))]),
     ])
@@ -109,9 +111,9 @@ import Testing
     let clock2 = ManualClock()
     let up = TestHTTPServer(status: 200, body: "")
     defer { up.stop() }
-    let second = makeDeliverer([webhook(up.baseURL)], clock: clock2, file: file)
+    let second = await makeDeliverer([webhook(up.baseURL)], clock: clock2, stateDir: stateDir)
     #expect(second.owed.map(\.id) == ["n1", "n2"])
-    second.enqueue([notification("n1", alerts: [firingAlert(provider: "p1")])])
+    await second.enqueue([notification("n1", alerts: [firingAlert(provider: "p1")])])
     #expect(second.queueLength == 2)
     let runner2 = Task { await second.run() }
     try await drive(clock2) { second.queueLength == 0 }
@@ -124,22 +126,22 @@ import Testing
       ])
 
     // Third life: nothing is owed and a replay of a delivered id is ignored.
-    let third = makeDeliverer([webhook(up.baseURL)], clock: ManualClock(), file: file)
+    let third = await makeDeliverer([webhook(up.baseURL)], clock: ManualClock(), stateDir: stateDir)
     #expect(third.queueLength == 0)
-    third.enqueue([notification("n2")])
+    await third.enqueue([notification("n2")])
     #expect(third.queueLength == 0)
   }
 
-  @Test func corruptOutboxIsSetAsideAndDeliveryStartsFresh() throws {
+  @Test func corruptOutboxIsSetAsideAndDeliveryStartsFresh() async throws {
     let dir = try TemporaryDirectory()
     defer { dir.cleanup() }
     let path = try dir.write("outbox.json", "{ not json")
-    let deliverer = makeDeliverer(
-      [webhook("http://127.0.0.1:9/")], clock: ManualClock(), file: StateFile(path: path))
+    let deliverer = await makeDeliverer(
+      [webhook("http://127.0.0.1:9/")], clock: ManualClock(), stateDir: dir.path)
     #expect(deliverer.queueLength == 0)
     let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
     #expect(names.contains { $0.hasPrefix("outbox.json.corrupt-") })
-    deliverer.enqueue([notification("fresh")])
+    await deliverer.enqueue([notification("fresh")])
     #expect(try Outbox.decode(try #require(try StateFile(path: path).read())).entries.count == 1)
   }
 }

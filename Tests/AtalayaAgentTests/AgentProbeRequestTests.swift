@@ -1,8 +1,5 @@
 import AtalayaCore
 import AtalayaTestSupport
-import Logging
-import Probing
-import Synchronization
 import Testing
 
 @testable import AtalayaAgent
@@ -24,25 +21,18 @@ import Testing
   @Test func probesSendTheRequestOfTheConfigurationInForce() async throws {
     let server = TestHTTPServer(body: "{}")
     defer { server.stop() }
-    let current = Mutex(Self.yaml(port: server.port, tag: "first", model: "m1"))
-    let load: Agent.ConfigSource = {
-      try ConfigLoader.parse(
-        yaml: current.withLock { $0 }, file: "t.yml", environment: [:])
+    let a = try await InProcessAgent(yaml: Self.yaml(port: server.port, tag: "first", model: "m1"))
+    try await a.running { a in
+      let id = CheckID(provider: "local", model: "m1")
+      await a.agent.probes.probe(id)
+      await a.agent.probes.probe(id)
+      #expect(server.requests.map { $0.header("x-tag") } == ["first", "first"])
+      #expect(server.requests.last?.bodyText.contains(#""model":"m1""#) == true)
+
+      a.yaml.set(Self.yaml(port: server.port, tag: "second", model: "m1"))
+      #expect(await a.agent.reloader.reload().success)
+      await a.agent.probes.probe(id)
+      #expect(server.requests.last?.header("x-tag") == "second")
     }
-    let probing = ProbingStack()
-    defer { probing.shutdown() }
-    let agent = Agent(
-      config: try load(), loadConfig: load, prober: probing.prober, notifier: .silent,
-      logger: Logger(label: "test"))
-
-    await agent.probe(CheckID(provider: "local", model: "m1"))
-    await agent.probe(CheckID(provider: "local", model: "m1"))
-    #expect(server.requests.map { $0.header("x-tag") } == ["first", "first"])
-    #expect(server.requests.last?.bodyText.contains(#""model":"m1""#) == true)
-
-    current.withLock { $0 = Self.yaml(port: server.port, tag: "second", model: "m1") }
-    #expect(await agent.reload().success)
-    await agent.probe(CheckID(provider: "local", model: "m1"))
-    #expect(server.requests.last?.header("x-tag") == "second")
   }
 }

@@ -1,4 +1,4 @@
-import AtalayaAgent
+@testable import AtalayaAgent
 import AtalayaCore
 import AtalayaTestSupport
 import Foundation
@@ -46,20 +46,24 @@ struct CostEndToEndTests {
       let config = try ConfigLoader.parse(
         yaml: Self.openRouterYAML(simPort: simPort), file: "t.yml",
         environment: ["TEST_API_KEY": testAPIKey])
-      let probing = ProbingStack()
-      defer { probing.shutdown() }
-      let clock = ManualTimeSource()
-      let agent = Agent(
-        config: config, loadConfig: { config }, prober: probing.prober, timeSource: clock,
-        notifier: .silent, logger: Logger(label: "test"))
+      let a = try await InProcessAgent(
+        yaml: Self.openRouterYAML(simPort: simPort),
+        environment: ["TEST_API_KEY": testAPIKey])
+      let agent = a.agent
+      let client = AccountClient(transport: InProcessAgent.probing.prober.transport)
+      let poller = AccountPollService(
+        clock: a.clock, time: a.time, current: agent.current, cost: agent.cost, client: client,
+        logger: Logger(label: "test"))
+      let prices = PriceRefreshService(
+        clock: a.clock, current: agent.current, cost: agent.cost, client: client,
+        logger: Logger(label: "test"))
       let router = config.providers[0]
       for (used, advance) in [(1.0, 0), (1.5, 60), (1.5, 60), (0.25, 60), (0.75, 60)] {
         sim.setCreditUsed(used, for: "router")
-        clock.advance(by: .seconds(advance))
-        let ok = await agent.pollAccount(router)
-        #expect(ok)
+        a.clock.advance(by: .seconds(advance))
+        await poller.poll(router)
       }
-      let view = agent.costView()
+      let view = agent.cost.view(at: a.time.now())
       let account = view.totals.first { $0.key.source == .account }
       #expect(account?.usd == 1.25)  // 0.5 + 0.25 after the reset + 0.5; nothing invented
       #expect(view.providers.first?.costPerHour == 1.25)
@@ -68,12 +72,13 @@ struct CostEndToEndTests {
       #expect(view.accounts.first?.info.usageMonthly == 0.75)
 
       // Prices from GET /models price a usage event that carries no cost.
-      #expect(await agent.refreshPrices(router))
+      #expect(await prices.refreshPrices(router))
       let body =
         #"{"provider":"router","model":"sim-model","input_tokens":1000,"output_tokens":500}"#
-      let r = await agent.ingestUsage(body: Array(body.utf8), authorization: "Bearer \(Self.token)")
+      let r = await agent.presenter.ingestUsage(
+        body: Array(body.utf8), authorization: "Bearer \(Self.token)")
       #expect(r.status == 200)
-      let usage = agent.costView().totals.first { $0.key.source == .usage }
+      let usage = agent.cost.view(at: a.time.now()).totals.first { $0.key.source == .usage }
       #expect(abs((usage?.usd ?? 0) - (1000 * 0.0000001 + 500 * 0.000002)) < 1e-12)
     }
   }

@@ -1,4 +1,5 @@
 import AtalayaCore
+import Storage
 import Testing
 
 @Suite("Config loading")

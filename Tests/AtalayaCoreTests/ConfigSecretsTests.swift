@@ -1,4 +1,5 @@
 import AtalayaCore
+import Storage
 import Testing
 
 /// API keys from files and credentials, and secrets never reaching a message.
@@ -44,7 +45,7 @@ struct ConfigSecretsTests {
     dir.create("openai", "sk-credential-abcdef0123\n")
     let config = try ConfigLoader.parse(
       yaml: provider("    api_key_credential: openai\n"), file: "a.yaml",
-      environment: ["CREDENTIALS_DIRECTORY": dir.path])
+      environment: ["CREDENTIALS_DIRECTORY": dir.path], files: FileSystemReader())
     #expect(config.providers[0].apiKey?.reveal() == "sk-credential-abcdef0123")
   }
 
@@ -68,7 +69,7 @@ struct ConfigSecretsTests {
 
   @Test func ollamaNeedsNoKey() throws {
     let config = try ConfigLoader.parse(
-      yaml: provider("", type: "ollama"), file: "a.yaml", environment: [:])
+      yaml: provider("", type: "ollama"), file: "a.yaml", environment: [:], files: FileSystemReader())
     #expect(config.providers[0].apiKey == nil)
     #expect(config.secrets.isEmpty)
   }
@@ -144,7 +145,7 @@ struct ConfigSecretsTests {
     let config = try ConfigLoader.parse(
       yaml: provider(
         "    api_key: sk-summary-secret-123456\n    headers: {X-Custom: header-secret-value}\n"),
-      file: "a.yaml", environment: [:])
+      file: "a.yaml", environment: [:], files: FileSystemReader())
     let text = ConfigSummary(config: config).render()
     #expect(!text.contains("sk-summary-secret-123456"))
     #expect(!text.contains("header-secret-value"))

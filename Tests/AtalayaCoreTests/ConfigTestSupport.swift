@@ -1,4 +1,5 @@
 import AtalayaCore
+import Storage
 import Testing
 
 #if canImport(Glibc)
@@ -47,7 +48,8 @@ func configErrors(_ yaml: String, env: [String: String] = [:], file: String = "a
   -> [ConfigError]
 {
   do {
-    _ = try ConfigLoader.parse(yaml: yaml, file: file, environment: env)
+    _ = try ConfigLoader.parse(
+      yaml: yaml, file: file, environment: env, files: FileSystemReader())
     return []
   } catch {
     return error.errors

@@ -1,5 +1,4 @@
 import Synchronization
-import Testing
 
 /// A `Clock` tests move by hand. Sleepers wake when ``advance(by:)`` reaches their deadline;
 /// ``waitForSleepers(_:)`` lets a test wait until the code under test is parked in `sleep`.
@@ -23,6 +22,15 @@ public final class ManualClock: Clock, Sendable {
     var now = Instant(offset: .zero)
     var nextID = 0
     var sleepers: [Int: Sleeper] = [:]
+    /// Tasks waiting for a number of sleepers (``waitForSleepers(_:)``).
+    var sleeperWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+    /// Takes out the waiters whose count is reached.
+    mutating func satisfiedWaiters() -> [CheckedContinuation<Void, Never>] {
+      let ready = sleeperWaiters.filter { $0.count <= sleepers.count }
+      sleeperWaiters.removeAll { $0.count <= sleepers.count }
+      return ready.map(\.continuation)
+    }
   }
 
   private let state = Mutex(State())
@@ -46,15 +54,15 @@ public final class ManualClock: Clock, Sendable {
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation {
         (continuation: CheckedContinuation<Void, any Error>) in
-        enum Action { case wait, wake, cancel }
+        enum Action { case wait([CheckedContinuation<Void, Never>]), wake, cancel }
         let action = state.withLock { state -> Action in
           if Task.isCancelled { return .cancel }
           if deadline <= state.now { return .wake }
           state.sleepers[id] = Sleeper(deadline: deadline, continuation: continuation)
-          return .wait
+          return .wait(state.satisfiedWaiters())
         }
         switch action {
-        case .wait: break
+        case .wait(let waiters): for w in waiters { w.resume() }
         case .wake: continuation.resume()
         case .cancel: continuation.resume(throwing: CancellationError())
         }
@@ -77,16 +85,16 @@ public final class ManualClock: Clock, Sendable {
     for sleeper in woken { sleeper.continuation.resume() }
   }
 
-  /// Waits (up to 5 s of real time) until at least `count` tasks sleep on this clock.
-  public func waitForSleepers(_ count: Int, sourceLocation: SourceLocation = #_sourceLocation) async
-  {
-    let deadline = ContinuousClock.now + .seconds(5)
-    while sleeperCount < count {
-      if ContinuousClock.now > deadline {
-        Issue.record("timed out waiting for \(count) sleeper(s)", sourceLocation: sourceLocation)
-        return
+  /// Waits until at least `count` tasks sleep on this clock: resumed by the sleep that
+  /// makes the count, never by polling. Bound it with a test time limit.
+  public func waitForSleepers(_ count: Int) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let ready = state.withLock { state -> Bool in
+        if state.sleepers.count >= count { return true }
+        state.sleeperWaiters.append((count, continuation))
+        return false
       }
-      try? await Task.sleep(for: .milliseconds(1))
+      if ready { continuation.resume() }
     }
   }
 }

@@ -43,6 +43,9 @@ public final class TestHTTPServer: Sendable {
   private let state = Mutex(State())
   private let stopped = Atomic<Bool>(false)
   private let handler: @Sendable (Request) -> Action
+  /// Every request, appended once the handler chose its answer (before it is sent):
+  /// tests wait on it instead of polling ``requests``.
+  public let received = EventLog<Request>()
 
   public init(handler: @escaping @Sendable (Request) -> Action) {
     self.handler = handler
@@ -150,7 +153,9 @@ public final class TestHTTPServer: Sendable {
         method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body,
         connection: connection)
       state.withLock { $0.requests.append(request) }
-      guard perform(handler(request), fd) else { return }
+      let action = handler(request)
+      received.append(request)
+      guard perform(action, fd) else { return }
     }
   }
 

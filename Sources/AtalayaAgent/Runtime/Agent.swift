@@ -34,6 +34,8 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     public var console: @Sendable (String) -> Void = { print($0) }
     /// Called after each recorded probe outcome.
     public var onOutcome: (@Sendable (ProbeOutcome) -> Void)?
+    /// Called when a reload request joins the queue (tests).
+    public var onReloadQueued: (@Sendable () -> Void)?
     /// Called after each alert evaluation.
     public var onEvaluation: (@Sendable (AlertEvaluationService<C>.Evaluation) -> Void)?
     /// The file operations behind every state file.
@@ -78,7 +80,8 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
   public let evaluation: AlertEvaluationService<C>
   public let reloader: ReloadService
   public let presenter: AgentPresenter<C>
-  private let group = Mutex<ServiceGroup?>(nil)
+  /// The running group, and whether a shutdown was asked for before it existed.
+  private let group = Mutex<(running: ServiceGroup?, shutdownRequested: Bool)>((nil, false))
   private let startedAt: Timestamp
 
   /// Builds the agent for `config` and restores its state files (a corrupt one is set
@@ -149,7 +152,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
       },
       current: current, io: settings.io, time: time, notifier: settings.notifier,
       statusLine: { health.statusLine(at: time.now()) }, trapsSIGHUP: settings.handlesSignals,
-      logger: logger)
+      onQueued: settings.onReloadQueued, logger: logger)
     presenter = AgentPresenter(
       time: time, startedAt: startedAt, health: health, cost: cost, alerts: alerts,
       deliverer: deliverer, store: store, readiness: readiness, reloader: reloader,
@@ -218,12 +221,21 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     groupConfig.maximumGracefulShutdownDuration = settings.shutdownGrace
     groupConfig.maximumCancellationDuration = .milliseconds(500)
     let serviceGroup = ServiceGroup(configuration: groupConfig)
-    group.withLock { $0 = serviceGroup }
+    let stopped = group.withLock { g -> Bool in
+      g.running = serviceGroup
+      return g.shutdownRequested
+    }
+    if stopped { return }
     try await serviceGroup.run()
   }
 
-  /// Starts a graceful shutdown (the same as SIGTERM).
+  /// Starts a graceful shutdown (the same as SIGTERM); before ``run(extraServices:onListening:)``
+  /// it makes the run return at once.
   public func shutdown() async {
-    await group.withLock { $0 }?.triggerGracefulShutdown()
+    let running = group.withLock { g -> ServiceGroup? in
+      g.shutdownRequested = true
+      return g.running
+    }
+    await running?.triggerGracefulShutdown()
   }
 }

@@ -14,10 +14,13 @@ public final class ProbeService<C: Clock>: Service, Sendable where C.Duration ==
   public let scheduler: ProbeScheduler<C>
   private let current: CurrentConfig
   private let readiness: Readiness
+  /// One probe of one check (what the scheduler runs).
+  let probe: ProbeRun
 
   init(clock: C, current: CurrentConfig, readiness: Readiness, run: ProbeRun) {
     self.current = current
     self.readiness = readiness
+    self.probe = run
     scheduler = ProbeScheduler(clock: clock) { id, _ in await run(id) }
   }
 

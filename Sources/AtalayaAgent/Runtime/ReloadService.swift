@@ -45,12 +45,15 @@ public final class ReloadService: Service, Sendable {
   private let requests: AsyncStream<Request>
   private let queue: AsyncStream<Request>.Continuation
   private let stopping = Mutex(false)
+  private let onQueued: (@Sendable () -> Void)?
 
   init(
     source: @escaping ConfigSource, apply: @escaping Apply, current: CurrentConfig,
     io: BlockingIO, time: any TimeSource, notifier: SystemdNotifier,
-    statusLine: @escaping @Sendable () -> String, trapsSIGHUP: Bool, logger: Logger
+    statusLine: @escaping @Sendable () -> String, trapsSIGHUP: Bool,
+    onQueued: (@Sendable () -> Void)? = nil, logger: Logger
   ) {
+    self.onQueued = onQueued
     self.source = source
     self.apply = apply
     self.current = current
@@ -70,6 +73,8 @@ public final class ReloadService: Service, Sendable {
       if case .terminated = queue.yield(Request(reply: reply)) {
         reply.resume(
           returning: ReloadOutcome(success: false, message: "the agent is shutting down"))
+      } else {
+        onQueued?()
       }
     }
   }
