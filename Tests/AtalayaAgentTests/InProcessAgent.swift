@@ -2,6 +2,7 @@ import AtalayaAgent
 import AtalayaCore
 import AtalayaTestSupport
 import Logging
+import Probing
 import Storage
 import Synchronization
 import Systemd
@@ -39,7 +40,8 @@ final class InProcessAgent: Sendable {
     let source = configSource ?? Self.source(yaml, environment: environment)
     var settings = Agent<ManualClock>.Settings(
       configSource: source, environment: environment, clock: clock, time: time,
-      prober: Self.probing.prober,
+      prober: Prober(
+        transport: Self.probing.transport, timeSource: time, userAgent: "atalaya/test"),
       notifier: .recording { message in
         onNotify?(message)
         notifications.append(message)

@@ -22,7 +22,7 @@ struct ConfigSecretsTests {
     let keyPath = dir.create("key", "abs-key-value\n")
     let config = try ConfigLoader.parse(
       yaml: provider("    api_key_file: \(keyPath)\n"), file: "/elsewhere/atalaya.yaml",
-      environment: [:])
+      environment: [:], files: FileSystemReader())
     #expect(config.providers[0].apiKey?.reveal() == "abs-key-value")
   }
 
