@@ -1,3 +1,4 @@
+import AtalayaCore
 import AtalayaTestSupport
 import Foundation
 import Simulator
@@ -10,7 +11,7 @@ import Testing
 /// The real binary raises an alert, delivers it to a real loopback webhook,
 /// is restarted in the middle of the incident (no second firing notification),
 /// and delivers the resolve once the provider recovers.
-@Suite("Alerting end to end (real binary)", .serialized)
+@Suite("Alerting end to end (real binary)", .serialized, .timeLimit(.minutes(2)))
 struct AlertingEndToEndTests {
   @Test func restartInTheMiddleOfAnIncident() async throws {
     let dir = try TemporaryDirectory()
@@ -46,13 +47,15 @@ struct AlertingEndToEndTests {
       func count(_ status: String) -> Int {
         payloads().filter { $0["status"] as? String == status }.count
       }
-      func waitFor(_ what: () -> Bool, seconds: Int = 15) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-          if what() { return true }
-          try await Task.sleep(for: .milliseconds(50))
+      /// Waits for the webhook to receive `n` notifications of `status` (bounded by the
+      /// suite's time limit).
+      func received(_ n: Int, _ status: String) async -> Bool {
+        await hook.received.wait { requests in
+          requests.filter {
+            JSONValue.parse($0.body)?["status"]?.stringValue == status
+          }.count >= n
         }
-        return what()
+        return true
       }
 
       // Incident: the provider's only circuit opens, the provider is down, the alert fires.
@@ -60,7 +63,7 @@ struct AlertingEndToEndTests {
         executable: BuiltProducts.atalaya, arguments: ["run", "--config", path],
         environment: agentEnvironment(), directory: dir.path)
       defer { first.terminate() }
-      #expect(try await waitFor { count("firing") >= 1 }, "stderr: \(first.stderr)")
+      #expect(await received(1, "firing"))
       let firing = try #require(payloads().first)
       #expect(firing["version"] as? String == "4")
       #expect(firing["receiver"] as? String == "hook")
@@ -89,18 +92,30 @@ struct AlertingEndToEndTests {
         executable: BuiltProducts.atalaya, arguments: ["run", "--config", path],
         environment: agentEnvironment(), directory: dir.path)
       defer { second.terminate() }
-      _ = await poll(port: port, path: "/-/ready") { $0.status == 200 }
-      try await Task.sleep(for: .seconds(1))  // ten evaluations
+      let ready = await poll(port: port, path: "/-/ready") { $0.status == 200 }
+      try #require(ready != nil, "the restarted agent never became ready: \(second.stderr)")
+      // Ten evaluations of the restarted agent while the provider is still down.
+      let restored = try await TestHTTPClient.request("GET", port: port, path: "/metrics")
+      let base = sampleValue(restored.text, "atalaya_rule_evaluations_total") ?? 0
+      let evaluated = await poll(port: port, path: "/metrics") {
+        (sampleValue($0.text, "atalaya_rule_evaluations_total") ?? 0) >= base + 10
+      }
+      try #require(evaluated != nil, "the restarted agent never evaluated ten times")
       #expect(count("firing") == 1, "firing notifications: \(count("firing"))")
 
       // Recovery: the circuit closes, the provider is up, the resolve is delivered once.
       simulator.setBehavior(.healthy(), for: "bad")
-      #expect(try await waitFor { count("resolved") >= 1 }, "stderr: \(second.stderr)")
+      #expect(await received(1, "resolved"))
       let resolved = try #require(payloads().last)
       let resolvedAlert = try #require((resolved["alerts"] as? [[String: Any]])?.first)
       #expect(resolvedAlert["status"] as? String == "resolved")
       #expect(resolvedAlert["endsAt"] as? String != "0001-01-01T00:00:00Z")
-      try await Task.sleep(for: .milliseconds(500))
+      // Five more evaluations after the resolve: nothing else is sent.
+      let resolvedMetrics = try await TestHTTPClient.request("GET", port: port, path: "/metrics")
+      let after = (sampleValue(resolvedMetrics.text, "atalaya_rule_evaluations_total") ?? 0) + 5
+      _ = await poll(port: port, path: "/metrics") {
+        (sampleValue($0.text, "atalaya_rule_evaluations_total") ?? 0) >= after
+      }
       #expect(count("firing") == 1)
       #expect(count("resolved") == 1)
       second.send(SIGTERM)

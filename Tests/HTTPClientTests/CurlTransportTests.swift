@@ -149,7 +149,9 @@ import Testing
     let task = Task {
       await sharedTransport.send(HTTPRequest(url: server.baseURL, timeout: .seconds(30)))
     }
-    try? await Task.sleep(for: .milliseconds(50))
+    // Cancel only once the request reached the server: the in-flight path, not the
+    // cancelled-before-start one.
+    await server.received.wait(count: 1)
     task.cancel()
     let response = await task.value
     #expect(response.error?.kind == .cancelled)
@@ -226,7 +228,8 @@ import Testing
     let transport = CurlTransport(loop: loop, userAgent: "atalaya/test")
     let server = TestHTTPServer { _ in .hang }
     let task = Task { await transport.send(HTTPRequest(url: server.baseURL, timeout: .seconds(5))) }
-    try? await Task.sleep(for: .milliseconds(50))
+    // Shut down with the transfer in flight (the server has the request).
+    await server.received.wait(count: 1)
     #expect(loop.isRunning)
     loop.shutdown()
     loop.shutdown()
