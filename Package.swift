@@ -13,7 +13,9 @@ let package = Package(
     // For the separate Benchmarks/ package (micro-benchmarks); not used by the agent.
     .library(
       name: "AtalayaKit",
-      targets: ["AtalayaCore", "HTTPClient", "Storage", "Probing", "Exposition", "AtalayaAgent"]),
+      targets: [
+        "AtalayaCore", "HTTPClient", "Storage", "Probing", "Exposition", "Systemd", "AtalayaAgent",
+      ]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,10 +1,10 @@
+import AtalayaCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-import AtalayaCore
 
 /// A file written atomically: write a temp file next to it, fsync, rename over
 /// the old one, fsync the directory. A crash leaves either the old or the new

@@ -103,8 +103,7 @@ public final class StateStore: Sendable {
   /// bytes equal the last ones written or `generation` is older than the last written.
   /// False when the write failed (logged and counted).
   @discardableResult
-  public func write(_ fileName: String, _ bytes: [UInt8], generation: UInt64? = nil) async -> Bool
-  {
+  public func write(_ fileName: String, _ bytes: [UInt8], generation: UInt64? = nil) async -> Bool {
     guard let path = path(fileName) else { return true }
     let files = self.files
     let digest = Self.digest(bytes)

@@ -1,10 +1,10 @@
+import AtalayaCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-import AtalayaCore
 
 /// Reads small files (the config, key files, state files) with POSIX calls.
 ///

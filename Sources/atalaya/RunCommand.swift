@@ -3,7 +3,6 @@ import AtalayaAgent
 import AtalayaCore
 import Logging
 
-
 /// `atalaya run`: the long-running agent.
 struct RunCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

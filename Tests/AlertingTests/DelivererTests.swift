@@ -131,7 +131,9 @@ import Testing
   @Test func unknownAndRemovedReceiversDropWhatTheyAreOwed() async {
     let clock = ManualClock()
     let deliverer = await makeDeliverer([webhook("http://127.0.0.1:9/")], clock: clock)
-    await deliverer.enqueue([notification("x", receiver: "nope"), notification("y"), notification("y")])
+    await deliverer.enqueue([
+      notification("x", receiver: "nope"), notification("y"), notification("y"),
+    ])
     #expect(deliverer.owed.map(\.id) == ["y"])
     #expect(deliverer.metrics.receivers["nope"]?.dropped == 1)
     await deliverer.apply(receivers: [])

@@ -1,8 +1,8 @@
 import Alerting
 import AtalayaCore
 import AtalayaTestSupport
-import Logging
 import HTTPClient
+import Logging
 
 /// One libcurl loop for every delivery test in the process.
 let sharedLoop = CurlMultiLoop()
@@ -44,5 +44,3 @@ func resolved(_ alert: Alert, at time: Timestamp) -> Alert {
   alert.endsAt = time
   return alert
 }
-
-

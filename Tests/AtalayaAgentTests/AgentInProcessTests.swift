@@ -77,7 +77,8 @@ struct AgentInProcessTests {
       provider.stop()
       hook.stop()
     }
-    let a = try await InProcessAgent(yaml: Self.yaml(provider: provider.baseURL, hook: hook.baseURL))
+    let a = try await InProcessAgent(
+      yaml: Self.yaml(provider: provider.baseURL, hook: hook.baseURL))
     try await a.running { a in
       await a.waitUntilReady()
       #expect(await Self.evaluateUntilQueued(a))

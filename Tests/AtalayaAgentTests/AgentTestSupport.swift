@@ -61,7 +61,9 @@ func poll(
   let deadline = ContinuousClock.now + timeout
   var last: TestHTTPClientResponse?
   while ContinuousClock.now < deadline {
-    if let r = try? await TestHTTPClient.request("GET", port: port, path: path, timeout: .seconds(2)) {
+    if let r = try? await TestHTTPClient.request(
+      "GET", port: port, path: path, timeout: .seconds(2))
+    {
       last = r
       if predicate(r) { return r }
     }

@@ -1,10 +1,11 @@
-@testable import AtalayaAgent
 import AtalayaCore
 import AtalayaTestSupport
 import Foundation
 import Logging
 import Simulator
 import Testing
+
+@testable import AtalayaAgent
 
 /// Cost sources against real loopback HTTP: account polling and price refresh
 /// against the simulator, the usage API, budgets, metrics and restarts of the
@@ -163,7 +164,8 @@ struct CostEndToEndTests {
         "promtool: \(lint.output)")
 
       let status = try #require(
-        jsonObject(try await TestHTTPClient.request("GET", port: port, path: "/api/v1/status").text))
+        jsonObject(try await TestHTTPClient.request("GET", port: port, path: "/api/v1/status").text)
+      )
       let cost = try #require(status.object("cost"))
       let budget = try #require(cost.objects("budgets")?.first)
       #expect(budget["name"] as? String == "daily")

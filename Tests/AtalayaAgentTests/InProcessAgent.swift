@@ -71,7 +71,8 @@ final class InProcessAgent: Sendable {
   }
 
   /// Runs the agent while `body` runs, then shuts it down gracefully and waits for it.
-  func running<T: Sendable>(_ body: @Sendable (InProcessAgent) async throws -> T) async throws -> T {
+  func running<T: Sendable>(_ body: @Sendable (InProcessAgent) async throws -> T) async throws -> T
+  {
     let agent = self.agent
     return try await withThrowingTaskGroup(of: T?.self) { group in
       group.addTask {

@@ -41,7 +41,8 @@ import Yams
     ]) { _, port async throws in
       let body = Self.anthropicBody.replacingOccurrences(
         of: "\"max_tokens\":4", with: "\"max_tokens\":4,\"stream\":true")
-      let r = try await TestHTTPClient.request("POST", port: port, path: "/a/v1/messages", body: body)
+      let r = try await TestHTTPClient.request(
+        "POST", port: port, path: "/a/v1/messages", body: body)
       #expect(r.header("content-type") == "text/event-stream")
       let events = r.text.components(separatedBy: "\n").filter { $0.hasPrefix("event: ") }.map {
         $0.dropFirst(7)
@@ -75,7 +76,8 @@ import Yams
       #expect(json["eval_count"] as? Int == 1)
 
       let streamed = #"{"model":"llama3.2:1b","messages":[{"role":"user","content":"hi"}]}"#
-      let s = try await TestHTTPClient.request("POST", port: port, path: "/l/api/chat", body: streamed)
+      let s = try await TestHTTPClient.request(
+        "POST", port: port, path: "/l/api/chat", body: streamed)
       let lines = s.text.split(separator: "\n").compactMap { jsonObject(String($0)) }
       #expect(lines.count == 2)
       #expect(lines.last?["done"] as? Bool == true)

@@ -96,7 +96,8 @@ import Testing
   @Test func statusFaultsApplyToModelsToo() async throws {
     try await withSimulator([SimulatedProvider(name: "f", behavior: .fault(.serverError))]) {
       sim, port async throws in
-      #expect(try await TestHTTPClient.request("GET", port: port, path: "/f/v1/models").status == 500)
+      #expect(
+        try await TestHTTPClient.request("GET", port: port, path: "/f/v1/models").status == 500)
       sim.setBehavior(.fault(.wrongShape), for: "f")
       let wrong = try await TestHTTPClient.request("GET", port: port, path: "/f/v1/models")
       #expect(wrong.status == 200)

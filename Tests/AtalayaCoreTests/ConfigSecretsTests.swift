@@ -69,7 +69,8 @@ struct ConfigSecretsTests {
 
   @Test func ollamaNeedsNoKey() throws {
     let config = try ConfigLoader.parse(
-      yaml: provider("", type: "ollama"), file: "a.yaml", environment: [:], files: FileSystemReader())
+      yaml: provider("", type: "ollama"), file: "a.yaml", environment: [:],
+      files: FileSystemReader())
     #expect(config.providers[0].apiKey == nil)
     #expect(config.secrets.isEmpty)
   }

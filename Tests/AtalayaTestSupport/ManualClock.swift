@@ -54,7 +54,10 @@ public final class ManualClock: Clock, Sendable {
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation {
         (continuation: CheckedContinuation<Void, any Error>) in
-        enum Action { case wait([CheckedContinuation<Void, Never>]), wake, cancel }
+        enum Action {
+          case wait([CheckedContinuation<Void, Never>])
+          case wake, cancel
+        }
         let action = state.withLock { state -> Action in
           if Task.isCancelled { return .cancel }
           if deadline <= state.now { return .wake }

@@ -138,7 +138,9 @@ public enum TestHTTPClient {
         }
         rest.removeFirst(lineEnd! + 2)
         while rest.count < size + 2 {
-          guard try more() else { throw TestHTTPClientError.malformed("stream ended inside a chunk") }
+          guard try more() else {
+            throw TestHTTPClientError.malformed("stream ended inside a chunk")
+          }
         }
         if size == 0 { break }
         body += rest[..<size]

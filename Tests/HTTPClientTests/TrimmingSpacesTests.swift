@@ -1,6 +1,5 @@
-import Testing
-
 import HTTPClient
+import Testing
 
 /// `trimmingSpaces()` runs on every header line: only spaces and tabs go, from both ends.
 @Suite struct TrimmingSpacesTests {

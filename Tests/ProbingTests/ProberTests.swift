@@ -1,6 +1,6 @@
 import AtalayaCore
-import HTTPClient
 import AtalayaTestSupport
+import HTTPClient
 import Probing
 import Testing
 

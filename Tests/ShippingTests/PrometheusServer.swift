@@ -46,7 +46,8 @@ final class PrometheusServer: Sendable {
   func waitUntilReady(timeout: Duration = .seconds(30)) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
-      if let r = try? await TestHTTPClient.request("GET", port: port, path: "/-/ready"), r.status == 200
+      if let r = try? await TestHTTPClient.request("GET", port: port, path: "/-/ready"),
+        r.status == 200
       {
         return true
       }

@@ -74,7 +74,8 @@ extension NotifySocketTests {
       try await withNotifySocketEnvironment(socket.address) {
         let clock = ManualClock()
         let service = WatchdogService(
-          notifier: notifierFromEnvironment(), interval: .seconds(2), isProgressing: { true }, clock: clock)
+          notifier: notifierFromEnvironment(), interval: .seconds(2), isProgressing: { true },
+          clock: clock)
         let running = Task { try await service.run() }
         await clock.waitForSleepers(1)
         running.cancel()
@@ -89,7 +90,8 @@ extension NotifySocketTests {
       try await withNotifySocketEnvironment(socket.address) {
         // 100 ms interval: a ping at once, then every 50 ms.
         let service = WatchdogService(
-          notifier: notifierFromEnvironment(), interval: .milliseconds(100), isProgressing: { true })
+          notifier: notifierFromEnvironment(), interval: .milliseconds(100), isProgressing: { true }
+        )
         let running = Task { try await service.run() }
         try await Task.sleep(for: .milliseconds(320))
         running.cancel()

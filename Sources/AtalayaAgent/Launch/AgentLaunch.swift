@@ -11,9 +11,9 @@ import Systemd
 /// What `atalaya run` and `atalaya probe` do behind their argument parsing.
 public enum AgentLaunch {
   /// Reads and validates the config file off the cooperative pool.
-  public static func loadConfig(path: String, environment: [String: String]) async throws(
-    ConfigErrors
-  ) -> AtalayaConfig {
+  public static func loadConfig(path: String, environment: [String: String])
+    async throws(ConfigErrors) -> AtalayaConfig
+  {
     let loaded: Result<AtalayaConfig, ConfigErrors> = await BlockingIO.shared.run {
       do throws(ConfigErrors) {
         return .success(try ConfigLoader.load(path: path, environment: environment))

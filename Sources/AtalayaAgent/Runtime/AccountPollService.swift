@@ -25,7 +25,8 @@ struct AccountPollService<C: Clock>: Service where C.Duration == Duration {
         }
         let next = providers.compactMap { due[$0.name] }.min() ?? now.advanced(by: .seconds(5))
         do {
-          try await clock.sleep(until: min(next, clock.now.advanced(by: .seconds(5))), tolerance: nil)
+          try await clock.sleep(
+            until: min(next, clock.now.advanced(by: .seconds(5))), tolerance: nil)
         } catch {
           return
         }

@@ -166,7 +166,8 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
   /// ``shutdown()``. `extraServices` run alongside (the demo's console);
   /// `onListening` receives the bound port once the HTTP listener is up.
   public func run(
-    extraServices: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    extraServices: [any Service] = [],
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
   ) async throws {
     let config = self.config
     let logger = settings.logger

@@ -37,7 +37,8 @@ public final class HealthStore: Sendable {
   public init(config: AtalayaConfig, prober: Prober) {
     self.prober = prober
     state = Mutex(
-      State(fleet: FleetHealth(config: config), requests: Self.requests(for: config, prober: prober)))
+      State(
+        fleet: FleetHealth(config: config), requests: Self.requests(for: config, prober: prober)))
   }
 
   /// The configuration the store applies.

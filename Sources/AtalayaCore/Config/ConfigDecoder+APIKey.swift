@@ -31,7 +31,8 @@ extension ConfigDecoder {
     case "api_key_file":
       guard let file = nonEmptyString(node, path: path) else { return nil }
       key = readKey(
-        at: ConfigPath.resolve(file, relativeTo: baseDirectory), node: node, path: path, what: "file")
+        at: ConfigPath.resolve(file, relativeTo: baseDirectory), node: node, path: path,
+        what: "file")
     default:
       guard let name = nonEmptyString(node, path: path) else { return nil }
       guard !name.contains("/"), name != ".", name != ".." else {

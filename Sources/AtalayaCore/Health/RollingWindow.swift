@@ -1,4 +1,3 @@
-
 /// A rolling time window of probe results: a ring of a CONSTANT number of buckets,
 /// aligned to absolute time (bucket number `⌊t / width⌋`, `width = length / buckets`),
 /// so a window restored after a restart lines up with new records.

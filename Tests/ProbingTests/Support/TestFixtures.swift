@@ -1,9 +1,9 @@
 import AtalayaCore
-import HTTPClient
-import Testing
 import AtalayaTestSupport
 import Glibc
+import HTTPClient
 import Probing
+import Testing
 
 /// One multi loop shared by the transport tests (as in production).
 let sharedLoop = CurlMultiLoop()
@@ -58,7 +58,8 @@ extension Prober {
   func probeOnce(provider: ProviderConfig, check: CheckConfig) async -> ProbeOutcome {
     guard let o = await probe(provider: provider, check: check) else {
       Issue.record("the probe had no outcome (cancelled)")
-      return ProbeOutcome(check: check.id(provider: provider.name), result: .connect, startedAt: testStart)
+      return ProbeOutcome(
+        check: check.id(provider: provider.name), result: .connect, startedAt: testStart)
     }
     return o
   }
