@@ -44,16 +44,18 @@ struct SchedulerTests {
   @Test func runsEachCheckOncePerIntervalAtItsSlot() async {
     let clock = ManualClock()
     let log = RunLog()
-    let scheduler = ProbeScheduler(clock: clock) { id, lateness in
+    let scheduler = ProbeScheduler(clock: clock, tickInterval: .seconds(3600)) { id, lateness in
       log.events.withLock { $0.append(.init(id: id, at: clock.now.offset, lateness: lateness)) }
     }
     let e = entry("a", every: .seconds(10))
     scheduler.apply([e])
+    async let running: Void = scheduler.run()
+    // Sleepers: the tick and the check.
     for _ in 0..<50 {
-      await clock.waitForSleepers(1)
+      await clock.waitForSleepers(2)
       clock.advance(by: .seconds(1))
     }
-    await clock.waitForSleepers(1)
+    await clock.waitForSleepers(2)
     let times = log.times(e.id)
     #expect(times.count == 5)
     // Each run starts on its planned slot: offset + k * interval, rounded up to the 1 s steps.
@@ -62,13 +64,14 @@ struct SchedulerTests {
       #expect(t >= planned && t < planned + .seconds(1))
     }
     await scheduler.stop()
+    await running
   }
 
   @Test func neverRunsOneCheckTwiceAtOnceAndSkipsMissedSlots() async {
     let clock = ManualClock()
     let log = RunLog()
     let gate = AsyncGate()
-    let scheduler = ProbeScheduler(clock: clock) { id, _ in
+    let scheduler = ProbeScheduler(clock: clock, tickInterval: .seconds(3600)) { id, _ in
       let n = log.running.withLock { r -> Int in
         r[id, default: 0] += 1
         return r[id]!
@@ -80,45 +83,49 @@ struct SchedulerTests {
     }
     let e = entry("slow", every: .seconds(1))
     scheduler.apply([e])
-    await clock.waitForSleepers(1)
+    async let running: Void = scheduler.run()
+    await clock.waitForSleepers(2)
     clock.advance(by: .seconds(1))  // first run starts and blocks
     while log.count(e.id) == 0 { await Task.yield() }
     clock.advance(by: .seconds(5))  // five slots pass while it runs
     await gate.open()
-    await clock.waitForSleepers(1)
+    await clock.waitForSleepers(2)
     #expect(log.count(e.id) == 1)
     #expect(log.maxConcurrent.withLock { $0 } == 1)
     // The next run happens at the next slot after the overrun, not five times.
     clock.advance(by: .seconds(1))
     while log.count(e.id) < 2 { await Task.yield() }
-    await clock.waitForSleepers(1)
+    await clock.waitForSleepers(2)
     #expect(log.count(e.id) == 2)
     await scheduler.stop()
+    await running
   }
 
   @Test func applyKeepsUnchangedChecksAndRemovesOthers() async {
     let clock = ManualClock()
     let log = RunLog()
-    let scheduler = ProbeScheduler(clock: clock) { id, _ in
+    let scheduler = ProbeScheduler(clock: clock, tickInterval: .seconds(3600)) { id, _ in
       log.events.withLock { $0.append(.init(id: id, at: clock.now.offset, lateness: .zero)) }
     }
     let a = entry("a", every: .seconds(2))
     let b = entry("b", every: .seconds(2))
     let c = entry("c", every: .seconds(2))
     scheduler.apply([a, b])
-    await clock.waitForSleepers(2)
+    async let running: Void = scheduler.run()
+    await clock.waitForSleepers(3)
     scheduler.apply([a, c])
-    await clock.waitForSleepers(2)
+    await clock.waitForSleepers(3)
     #expect(scheduler.entries.map(\.id.model) == ["a", "c"])
     for _ in 0..<10 {
-      await clock.waitForSleepers(2)
+      await clock.waitForSleepers(3)
       clock.advance(by: .milliseconds(500))
     }
-    await clock.waitForSleepers(2)
+    await clock.waitForSleepers(3)
     #expect(log.count(b.id) == 0)
     #expect(log.count(a.id) >= 2)
     #expect(log.count(c.id) >= 2)
     await scheduler.stop()
+    await running
     #expect(clock.sleeperCount == 0)
   }
 
@@ -147,5 +154,28 @@ struct SchedulerTests {
     await gate.open()
     ticker.cancel()
     await ticker.value
+  }
+
+  /// Every check is a child task of `run()`: nothing runs before it, nothing outlives it,
+  /// and stopping cancels the run in flight.
+  @Test func checksRunOnlyInsideRunAndEndWithIt() async {
+    let clock = ManualClock()
+    let started = EventLog<CheckID>()
+    let cancelled = EventLog<CheckID>()
+    let scheduler = ProbeScheduler(clock: clock, tickInterval: .seconds(3600)) { id, _ in
+      started.append(id)
+      try? await Task.sleep(for: .seconds(3600))
+      if Task.isCancelled { cancelled.append(id) }
+    }
+    scheduler.apply([entry("a", every: .seconds(1))])
+    #expect(clock.sleeperCount == 0)
+    async let running: Void = scheduler.run()
+    await clock.waitForSleepers(2)
+    clock.advance(by: .seconds(1))
+    await started.wait(count: 1)
+    await scheduler.stop()
+    await running
+    #expect(cancelled.count == 1)
+    #expect(clock.sleeperCount == 0)
   }
 }

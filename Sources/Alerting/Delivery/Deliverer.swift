@@ -19,10 +19,16 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
   /// Writes one console receiver line (standard output in production).
   public typealias ConsoleWriter = @Sendable (String) -> Void
 
+  /// One receiver's worker, a child task of ``run()``.
   private struct Worker {
     var config: ReceiverConfig
-    var task: Task<Void, Never>
+    /// Rung when something is queued for the receiver.
     var bell: AsyncStream<Void>.Continuation
+    var bellSignal: AsyncStream<Void>
+    /// Finished to stop the worker.
+    var stop: AsyncStream<Void>.Continuation
+    var stopSignal: AsyncStream<Void>
+    var started = false
   }
 
   private struct State {
@@ -30,6 +36,8 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
     var receivers: [String: ReceiverConfig] = [:]
     var counters: [String: DeliveryMetrics.Receiver] = [:]
     var workers: [String: Worker] = [:]
+    /// Receivers whose old worker was told to stop and has not ended: the new one waits.
+    var stopping: Set<String> = []
     var running = false
     var stopped = false
     /// Bumped on every outbox change; the file is written only when it moved on.
@@ -48,6 +56,9 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
 
   private let state: Mutex<State>
   private let store: StateStore?
+  /// Wakes ``run()`` to start the workers ``apply(receivers:)`` or an ended worker left.
+  private let wakeups: AsyncStream<Void>
+  private let wake: AsyncStream<Void>.Continuation
   private let transport: any HTTPTransport
   private let clock: C
   private let timeSource: any TimeSource
@@ -85,9 +96,13 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
     self.console = console
     self.logger = logger
     self.state = Mutex(State(outbox: outbox))
-    state.withLock { s in
+    (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    let stops = state.withLock { s in
       s.receivers = Dictionary(receivers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+      return desireWorkers(&s)
     }
+    for stop in stops { stop() }
+    wake.yield()
   }
 
   // MARK: Public API
@@ -143,7 +158,7 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
   /// changed ones restart after their attempt in flight; entries owed to removed
   /// receivers are dropped (counted and logged).
   public func apply(receivers: [ReceiverConfig]) async {
-    let dropped = state.withLock { s -> [OutboxEntry] in
+    let (dropped, stops) = state.withLock { s -> ([OutboxEntry], [@Sendable () -> Void]) in
       s.receivers = Dictionary(receivers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
       let orphans = s.outbox.entries.filter { s.receivers[$0.receiver] == nil }
       for entry in orphans {
@@ -151,36 +166,44 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
         s.counters[entry.receiver, default: .init()].dropped += 1
       }
       if !orphans.isEmpty { s.generation += 1 }
-      if s.running { startWorkers(&s) }
-      return orphans
+      return (orphans, desireWorkers(&s))
     }
+    for stop in stops { stop() }
+    wake.yield()
     for entry in dropped { logDrop(entry, reason: .receiverRemoved, url: "(removed)") }
     if !dropped.isEmpty { await persist() }
   }
 
-  /// Delivers until cancelled, then stops the workers and waits for them
-  /// (an attempt cut short by the shutdown stays owed).
+  /// Delivers until cancelled: every receiver's worker is a child task of this call.
+  /// Then the workers stop and this returns once they ended (an attempt cut short by the
+  /// shutdown stays owed). Call it once.
   public func run() async {
     let started = state.withLock { s -> Bool in
       guard !s.running, !s.stopped else { return false }
       s.running = true
-      startWorkers(&s)
       return true
     }
     guard started else { return }
-    let (parking, keepAlive) = AsyncStream<Void>.makeStream()
-    for await _ in parking {}
-    keepAlive.finish()
-    let tasks = state.withLock { s -> [Task<Void, Never>] in
-      s.stopped = true
-      s.running = false
-      let tasks = s.workers.values.map(\.task)
-      for worker in s.workers.values { worker.bell.finish() }
-      s.workers = [:]
-      return tasks
+    await withDiscardingTaskGroup { group in
+      await withTaskCancellationHandler {
+        for await _ in wakeups {
+          for (name, bell, stop) in startableWorkers() {
+            group.addTask { await self.worker(name, bell: bell, stopSignal: stop) }
+          }
+        }
+      } onCancel: {
+        self.wake.finish()
+      }
+      let stops = state.withLock { s -> [@Sendable () -> Void] in
+        s.stopped = true
+        s.running = false
+        let stops = s.workers.values.map(Self.stopper)
+        s.workers = [:]
+        return stops
+      }
+      for stop in stops { stop() }
+      group.cancelAll()
     }
-    for task in tasks { task.cancel() }
-    for task in tasks { await task.value }
     await persist()
   }
 
@@ -205,28 +228,58 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
 
   // MARK: Workers
 
-  /// Starts a worker for every receiver without one; restarts those whose config changed.
-  private func startWorkers(_ s: inout State) {
+  /// Makes the wanted workers match the receivers: a new worker for each receiver without
+  /// one, a fresh one (started once the old one ended) for each changed receiver, none for
+  /// removed ones. Returns what stops the replaced workers, to call outside the lock.
+  private func desireWorkers(_ s: inout State) -> [@Sendable () -> Void] {
+    var stops: [@Sendable () -> Void] = []
     for (name, worker) in s.workers where s.receivers[name] != worker.config {
-      worker.task.cancel()
-      worker.bell.finish()
+      stops.append(Self.stopper(worker))
+      if worker.started { s.stopping.insert(name) }
       s.workers[name] = nil
-      if let config = s.receivers[name] {
-        s.workers[name] = makeWorker(config, after: worker.task)
-      }
     }
     for (name, config) in s.receivers where s.workers[name] == nil {
-      s.workers[name] = makeWorker(config, after: nil)
+      let (bellSignal, bell) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+      let (stopSignal, stop) = AsyncStream<Void>.makeStream()
+      s.workers[name] = Worker(
+        config: config, bell: bell, bellSignal: bellSignal, stop: stop, stopSignal: stopSignal)
+    }
+    return stops
+  }
+
+  private static func stopper(_ worker: Worker) -> @Sendable () -> Void {
+    let (bell, stop) = (worker.bell, worker.stop)
+    return {
+      bell.finish()
+      stop.finish()
     }
   }
 
-  private func makeWorker(_ config: ReceiverConfig, after previous: Task<Void, Never>?) -> Worker {
-    let (bell, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-    let task = Task { [self] in
-      await previous?.value
-      await work(config.name, bell: bell)
+  /// The workers to start now: wanted, not started, not waiting for an old one to end.
+  private func startableWorkers() -> [(String, AsyncStream<Void>, AsyncStream<Void>)] {
+    state.withLock { s in
+      guard s.running, !s.stopped else { return [] }
+      var ready: [(String, AsyncStream<Void>, AsyncStream<Void>)] = []
+      for (name, worker) in s.workers where !worker.started && !s.stopping.contains(name) {
+        s.workers[name]?.started = true
+        ready.append((name, worker.bellSignal, worker.stopSignal))
+      }
+      return ready
     }
-    return Worker(config: config, task: task, bell: continuation)
+  }
+
+  /// One receiver's worker until its stop signal (or the run's cancellation).
+  private func worker(_ name: String, bell: AsyncStream<Void>, stopSignal: AsyncStream<Void>)
+    async
+  {
+    await withTaskGroup(of: Void.self) { inner in
+      inner.addTask { await self.work(name, bell: bell) }
+      inner.addTask { for await _ in stopSignal {} }
+      await inner.next()
+      inner.cancelAll()
+    }
+    state.withLock { _ = $0.stopping.remove(name) }
+    wake.yield()
   }
 
   private func work(_ name: String, bell: AsyncStream<Void>) async {
