@@ -6,6 +6,9 @@
 #
 #   packaging/test-deb.sh .build/deb/atalaya_0.1.0-1_amd64.deb      (make test-packaging)
 set -euo pipefail
+# dpkg needs ldconfig and start-stop-daemon, which live in the sbin folders: a minimal
+# environment (env -i, some CI runners) may leave them out of PATH.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 deb=${1:?usage: test-deb.sh PATH.deb}
 max_exposure=1.5
