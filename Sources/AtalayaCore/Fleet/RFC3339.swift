@@ -14,12 +14,19 @@ public enum RFC3339 {
     format(Timestamp(seconds: t.seconds.rounded(.down)), milliseconds: false)
   }
 
+  /// The range formatted as itself: years 0001 to 9999. Times outside it (a tampered state
+  /// file, a provider's absurd date) are shown as its nearest end, NaN as the epoch:
+  /// formatting never traps.
+  static let formattable: ClosedRange<Double> = -62_135_596_800...253_402_300_799.999
+
   private static func format(_ t: Timestamp, milliseconds: Bool) -> String {
-    let whole = t.seconds.rounded(.down)
+    let seconds =
+      t.seconds.isNaN ? 0 : min(max(t.seconds, formattable.lowerBound), formattable.upperBound)
+    let whole = seconds.rounded(.down)
     var secs = time_t(whole)
     var tmv = tm()
     gmtime_r(&secs, &tmv)
-    let millis = min(999, Int(((t.seconds - whole) * 1000).rounded()))
+    let millis = min(999, Int(((seconds - whole) * 1000).rounded()))
     func pad(_ v: Int32, _ n: Int) -> String {
       let s = String(v)
       return String(repeating: "0", count: max(0, n - s.count)) + s
