@@ -1,12 +1,13 @@
-# Atalaya — build, demo and test entry points. `make test` is what CI runs.
+# Atalaya — build, demo and test entry points. CI (.ci/run) runs `make test`, then `make test-packaging`.
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev pkg-config
-TEST_APT_PACKAGES := prometheus prometheus-alertmanager lintian man-db
+TEST_APT_PACKAGES := prometheus prometheus-alertmanager man-db
+PACKAGING_TEST_APT_PACKAGES := lintian man-db
 DEB_APT_PACKAGES := dpkg-dev binutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release demo test test-packaging deb deps deb-deps test-deps format clean bench
+.PHONY: all build release demo test test-packaging deb deps deb-deps test-deps packaging-test-deps format clean bench
 
 all: build
 
@@ -21,12 +22,17 @@ deb-deps: deps
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
 
-test-deps: deb-deps
+test-deps: deps
 	@missing=""; for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi; \
 	command -v promtool >/dev/null || { echo "promtool not found after installing prometheus" >&2; exit 1; }; \
 	command -v prometheus >/dev/null || { echo "prometheus not found after installing it" >&2; exit 1; }
+
+packaging-test-deps: deb-deps
+	@missing=""; for p in $(PACKAGING_TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
 
 build: deps
 	$(SWIFT) build
@@ -41,8 +47,10 @@ demo: build
 deb: deb-deps
 	SWIFT=$(SWIFT) packaging/build-deb.sh
 
-# The Swift suite's output also goes to .build/swift-test.log; on failure the failing tests and
-# their messages are repeated at the end, where a CI log's tail shows them.
+# One debug build, then the whole suite (real Prometheus, promtool, Alertmanager, systemd-analyze
+# included). Its output also goes to .build/swift-test.log; on failure the failing tests and their
+# messages are repeated at the end, where a CI log's tail shows them. The release .deb is tested by
+# test-packaging (CI runs both: .ci/run).
 test: test-deps
 	$(SWIFT) build --build-tests
 	@set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .build/swift-test.log || { \
@@ -50,10 +58,9 @@ test: test-deps
 	  grep -E '✘ Test .* failed|error:|Fatal error|signal code' .build/swift-test.log | cut -c1-200 | tail -n 20; \
 	  grep -E '✘ Test .* recorded an issue|↳' .build/swift-test.log | cut -c1-400 | head -n 20; \
 	  exit $$status; }
-	$(MAKE) test-packaging
 
-# Builds the .deb, then installs, checks and purges it on this machine (root or sudo).
-test-packaging: test-deps
+# Builds the release .deb, then installs, checks and purges it on this machine (root or sudo).
+test-packaging: packaging-test-deps
 	set -o pipefail; deb="$$(SWIFT=$(SWIFT) packaging/build-deb.sh | tail -n 1)" && $(SUDO) packaging/test-deb.sh "$$deb"
 
 # Benchmarks beside blackbox_exporter (bench/bench.py; not run by CI). BENCH_QUICK=1 shortens it.

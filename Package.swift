@@ -142,6 +142,17 @@ let package = Package(
       name: "AtalayaTestSupport", dependencies: ["AtalayaCore", "HTTPClient"],
       path: "Tests/AtalayaTestSupport",
       swiftSettings: strict),
+    // Drives a Hummingbird router in-process (no socket, no server).
+    .target(
+      name: "ServerTestKit",
+      dependencies: [
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Tests/ServerTestKit",
+      swiftSettings: strict),
 
     .testTarget(
       name: "AtalayaCoreTests", dependencies: ["AtalayaCore", "Storage", "AtalayaTestSupport"],
@@ -169,7 +180,7 @@ let package = Package(
       dependencies: [
         "AtalayaAgent", "Simulator", "Probing", "HTTPClient", "Storage", "Alerting",
         "AtalayaTestSupport",
-        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        "ServerTestKit",
         .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strict
