@@ -25,6 +25,7 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
   ],
   targets: [
     // C interop
@@ -103,6 +104,8 @@ let package = Package(
       dependencies: [
         "AtalayaCore", "Exposition",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
       ],
@@ -181,6 +184,7 @@ let package = Package(
         "AtalayaAgent", "Simulator", "Probing", "HTTPClient", "Storage", "Alerting",
         "AtalayaTestSupport",
         "ServerTestKit",
+        .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strict

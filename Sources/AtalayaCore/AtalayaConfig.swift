@@ -14,6 +14,8 @@ public struct AtalayaConfig: Sendable, Equatable {
   public var alerting: AlertingConfig
   /// Prices, budgets and the probe spend limit.
   public var cost: CostConfig
+  /// Who may call the lifecycle endpoints (POST /-/reload).
+  public var adminAPI: AdminAPIConfig
 
   public init(
     listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9478),
@@ -23,7 +25,8 @@ public struct AtalayaConfig: Sendable, Equatable {
     providers: [ProviderConfig] = [],
     circuitBreaker: CircuitBreakerConfig = CircuitBreakerConfig(),
     alerting: AlertingConfig = AlertingConfig(),
-    cost: CostConfig = CostConfig()
+    cost: CostConfig = CostConfig(),
+    adminAPI: AdminAPIConfig = AdminAPIConfig()
   ) {
     self.listen = listen
     self.stateDir = stateDir
@@ -33,12 +36,22 @@ public struct AtalayaConfig: Sendable, Equatable {
     self.circuitBreaker = circuitBreaker
     self.alerting = alerting
     self.cost = cost
+    self.adminAPI = adminAPI
   }
 
   /// Every check of every provider, in config order.
   public var allChecks: [(provider: ProviderConfig, check: CheckConfig)] {
     providers.flatMap { p in p.checks.map { (p, $0) } }
   }
+}
+
+/// `admin_api:`: when a bearer token is set, POST /-/reload needs
+/// `Authorization: Bearer <token>`; without one it is open to whoever can reach the
+/// listener (bind to loopback, the default), like Prometheus' `--web.enable-lifecycle`.
+public struct AdminAPIConfig: Sendable, Equatable {
+  public var bearerToken: Secret?
+
+  public init(bearerToken: Secret? = nil) { self.bearerToken = bearerToken }
 }
 
 /// A `host:port` listen address.

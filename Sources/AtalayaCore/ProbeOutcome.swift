@@ -31,10 +31,18 @@ public struct TokenUsage: Sendable, Codable, Hashable {
   /// Cost in USD when the provider reports it (OpenRouter's `usage.cost`).
   public var costUSD: Double?
 
+  /// The most tokens one response is believed to report; more is clamped.
+  public static let maxTokens = 1_000_000_000
+  /// The most one response is believed to cost; a larger, negative or non-finite
+  /// `usage.cost` is ignored (the price book is used instead).
+  public static let maxCostUSD = 10_000.0
+
+  /// Values as a provider reported them, bounded: token counts to 0...``maxTokens``,
+  /// and a cost outside 0...``maxCostUSD`` is dropped.
   public init(inputTokens: Int, outputTokens: Int, costUSD: Double? = nil) {
-    self.inputTokens = inputTokens
-    self.outputTokens = outputTokens
-    self.costUSD = costUSD
+    self.inputTokens = min(max(inputTokens, 0), Self.maxTokens)
+    self.outputTokens = min(max(outputTokens, 0), Self.maxTokens)
+    self.costUSD = costUSD.flatMap { $0.isFinite && $0 >= 0 && $0 <= Self.maxCostUSD ? $0 : nil }
   }
 }
 

@@ -19,8 +19,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
   }
 
   /// The signed interval from `rhs` to `lhs`.
+  /// Saturates (never traps) for timestamps absurdly far apart.
   public static func - (lhs: Timestamp, rhs: Timestamp) -> Duration {
-    .seconds(lhs.seconds - rhs.seconds)
+    .saturatingSeconds(lhs.seconds - rhs.seconds)
   }
 
   public var description: String { "\(seconds)" }

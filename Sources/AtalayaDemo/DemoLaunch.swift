@@ -16,6 +16,7 @@ public enum DemoLaunch {
   public static func run(port: Int, environment env: [String: String], logger: Logger)
     async throws
   {
+    AgentLaunch.ignoreStraySignals()
     let simulator = ProviderSimulator(providers: DemoScenario.providers())
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await simulator.run() }

@@ -23,12 +23,16 @@ public struct HTTPRequest: Sendable {
   /// Body bytes kept at most; past this the transfer is aborted and the
   /// response is marked ``HTTPResponse/bodyTruncated``.
   public var maxBodyBytes: Int
+  /// What a body longer than ``maxBodyBytes`` means: an error (probes, polls:
+  /// the answer is unusable), or just a cut (deliveries: the status is the answer).
+  public var overlongBody: OverlongBody
   /// The headers built for libcurl once, by ``prepared()``.
   var headerList: CurlHeaderList?
 
   public init(
     method: String = "GET", url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,
-    timeout: Duration = .seconds(15), connectTimeout: Duration? = nil, maxBodyBytes: Int = 1 << 20
+    timeout: Duration = .seconds(15), connectTimeout: Duration? = nil, maxBodyBytes: Int = 1 << 20,
+    overlongBody: OverlongBody = .fails
   ) {
     self.method = method
     self.url = url
@@ -37,5 +41,15 @@ public struct HTTPRequest: Sendable {
     self.timeout = timeout
     self.connectTimeout = connectTimeout
     self.maxBodyBytes = maxBodyBytes
+    self.overlongBody = overlongBody
   }
+}
+
+/// How a transfer treats a response body longer than the request's cap.
+public enum OverlongBody: Sendable {
+  /// The response carries ``TransportError/Kind/bodyTooLarge``.
+  case fails
+  /// Reading stops at the cap; the response is complete apart from the body, which
+  /// is marked ``HTTPResponse/bodyTruncated``.
+  case isCut
 }

@@ -11,6 +11,9 @@ public protocol AgentEndpoints: Sendable {
   var isReady: Bool { get }
   /// Re-reads the configuration (the same as SIGHUP).
   func reload() async -> ReloadOutcome
+  /// Whether `authorization` (the request's Authorization header) may call the
+  /// lifecycle endpoints: always when `admin_api` sets no token.
+  func authorizesAdmin(_ authorization: String?) -> Bool
   /// POST /api/v1/usage: application-reported traffic (JSON object or NDJSON);
   /// `authorization` is the request's Authorization header.
   func ingestUsage(body: [UInt8], authorization: String?) async -> EndpointResponse

@@ -1,11 +1,12 @@
+import AtalayaCore
 import Hummingbird
 import NIOCore
 
 extension AtalayaHTTPServer {
-  /// Content types the usage API takes (none is fine too).
+  /// Content types the usage API takes (none is fine too). Never one a browser may
+  /// send cross-site without a preflight (text/plain, form encodings).
   static let usageContentTypes = [
     "application/json", "application/x-ndjson", "application/ndjson", "application/jsonl",
-    "text/plain",
   ]
 
   /// POST /api/v1/usage: checks the content type and the body size (a declared
@@ -41,7 +42,11 @@ extension AtalayaHTTPServer {
   }
 
   static func jsonError(_ status: HTTPResponse.Status, _ message: String) -> Response {
-    let body = "{\"accepted\":0,\"rejected\":0,\"errors\":[{\"message\":\"\(message)\"}]}\n"
+    let json = JSONValue.members([
+      ("accepted", .number(0)), ("rejected", .number(0)),
+      ("errors", .array([.members([("message", .string(message))])])),
+    ])
+    let body = json.encoded + "\n"
     return Response(
       status: status, headers: [.contentType: "application/json"],
       body: ResponseBody(byteBuffer: ByteBuffer(string: body)))

@@ -1,6 +1,7 @@
 import AtalayaCore
 import Exposition
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -12,16 +13,19 @@ public enum AtalayaHTTPServer {
   public static func makeApplication(
     endpoints: some AgentEndpoints,
     listen: ListenAddress,
+    limits: ServerLimits = ServerLimits(),
     logger: Logger,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
   ) -> some ApplicationProtocol {
     let router = makeRouter(endpoints: endpoints)
     return Application(
       router: router,
+      server: .http1(configuration: .init(idleTimeout: limits.idleTimeout.timeAmount)),
       configuration: ApplicationConfiguration(
         address: .hostname(listen.host, port: listen.port),
         serverName: nil,
-        reuseAddress: true
+        reuseAddress: true,
+        availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)
       ),
       onServerRunning: { channel in
         await onListening(channel.localAddress?.port ?? listen.port)
@@ -50,12 +54,27 @@ public enum AtalayaHTTPServer {
         ? textResponse(.ok, "Atalaya is Ready.\n")
         : textResponse(.serviceUnavailable, "Atalaya is not ready.\n")
     }
-    router.post("/-/reload") { _, _ in
+    router.post("/-/reload") { request, _ in
+      if let refusal = CrossSiteRequest.refusal(
+        headers: request.headers, authority: request.head.authority)
+      {
+        return textResponse(.forbidden, refusal + "\n")
+      }
+      guard endpoints.authorizesAdmin(request.headers[.authorization]) else {
+        var response = textResponse(.unauthorized, "missing or wrong bearer token\n")
+        response.headers[.wwwAuthenticate] = #"Bearer realm="atalaya""#
+        return response
+      }
       let outcome = await endpoints.reload()
       return textResponse(outcome.success ? .ok : .internalServerError, outcome.message + "\n")
     }
     router.post("/api/v1/usage") { request, _ in
-      await usageRoute(request, endpoints: endpoints)
+      if let refusal = CrossSiteRequest.refusal(
+        headers: request.headers, authority: request.head.authority)
+      {
+        return jsonError(.forbidden, refusal)
+      }
+      return await usageRoute(request, endpoints: endpoints)
     }
     router.get("/") { _, _ in
       textResponse(

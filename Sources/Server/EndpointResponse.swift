@@ -18,6 +18,9 @@ extension AgentEndpoints {
       status: 404, contentType: "text/plain; charset=utf-8", body: Array("not found\n".utf8))
   }
 
+  /// Open unless the agent says otherwise.
+  public func authorizesAdmin(_ authorization: String?) -> Bool { true }
+
   /// 1 MiB unless the agent says otherwise.
   public var usageBodyLimit: Int { 1 << 20 }
 }

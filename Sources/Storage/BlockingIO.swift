@@ -10,7 +10,7 @@ public final class BlockingIO: Sendable {
   public static let shared = BlockingIO(label: "atalaya.io")
 
   private let queue: DispatchQueue
-  private nonisolated(unsafe) let key = DispatchSpecificKey<Bool>()
+  private let key = DispatchSpecificKey<Bool>()
 
   public init(label: String) {
     queue = DispatchQueue(label: label)

@@ -37,48 +37,72 @@ public struct StateFile: Sendable {
     }
   }
 
-  /// Replaces the file's content atomically.
+  /// Replaces the file's content atomically. The temp file is created in the
+  /// directory's own descriptor under an unpredictable name with `O_EXCL | O_NOFOLLOW`,
+  /// so nobody who can write in the directory can make the agent write elsewhere
+  /// through a planted symlink.
   public func write(_ bytes: [UInt8]) throws(Failure) {
     try Self.makeDirectories(directory)
-    let temp = path + ".tmp.\(getpid())"
-    let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw Failure(description: "cannot create \(temp): \(Self.errnoText())") }
+    let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard dfd >= 0 else {
+      throw Failure(description: "cannot open directory \(directory): \(Self.errnoText())")
+    }
+    defer { close(dfd) }
+    let name = fileName
+    var temp = ""
+    var fd: Int32 = -1
+    for _ in 0..<8 {
+      temp = name + ".tmp." + Self.randomSuffix()
+      fd = openat(dfd, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+      if fd >= 0 || errno != EEXIST { break }
+    }
+    guard fd >= 0 else {
+      throw Failure(description: "cannot create \(directory)/\(temp): \(Self.errnoText())")
+    }
+    func fail(_ what: String) -> Failure {
+      let text = Self.errnoText()
+      close(fd)
+      unlinkat(dfd, temp, 0)
+      return Failure(description: "cannot \(what) \(directory)/\(temp): \(text)")
+    }
     var offset = 0
     while offset < bytes.count {
       let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
       if n < 0 {
         if errno == EINTR { continue }
-        let text = Self.errnoText()
-        close(fd)
-        unlink(temp)
-        throw Failure(description: "cannot write \(temp): \(text)")
+        throw fail("write")
       }
       offset += n
     }
-    if fsync(fd) != 0 {
-      let text = Self.errnoText()
-      close(fd)
-      unlink(temp)
-      throw Failure(description: "cannot fsync \(temp): \(text)")
-    }
+    if fsync(fd) != 0 { throw fail("fsync") }
     close(fd)
-    if rename(temp, path) != 0 {
+    if renameat(dfd, temp, dfd, name) != 0 {
       let text = Self.errnoText()
-      unlink(temp)
-      throw Failure(description: "cannot rename \(temp) to \(path): \(text)")
+      unlinkat(dfd, temp, 0)
+      throw Failure(description: "cannot rename \(directory)/\(temp) to \(path): \(text)")
     }
-    let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if dfd >= 0 {
-      _ = fsync(dfd)
-      close(dfd)
-    }
+    _ = fsync(dfd)
+  }
+
+  /// The file's name within ``directory``.
+  var fileName: String {
+    guard let slash = path.lastIndex(of: "/") else { return path }
+    return String(path[path.index(after: slash)...])
+  }
+
+  /// 16 hex digits from the system's random source.
+  static func randomSuffix() -> String {
+    var generator = SystemRandomNumberGenerator()
+    let n = generator.next() as UInt64
+    let hex = String(n, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
   }
 
   /// Moves a corrupt or foreign file out of the way (`NAME.corrupt-<unix time>`)
   /// so it can be inspected; returns the new path.
   @discardableResult
   public func setAside(now: Timestamp) throws(Failure) -> String {
-    let target = path + ".corrupt-\(Int(now.seconds))"
+    let target = path + ".corrupt-\(Int(saturating: now.seconds))"
     guard rename(path, target) == 0 else {
       throw Failure(description: "cannot move \(path) aside: \(Self.errnoText())")
     }

@@ -72,6 +72,24 @@ import Testing
     #expect((metrics.sent, metrics.failed, metrics.dropped) == (1, 1, 1))
   }
 
+  /// Issue 15, finding 9: a 2xx with a body over the 64 KiB read cap was counted as a
+  /// failure and the notification sent again until `max_age`.
+  @Test func twoHundredWithAHugeBodyIsDeliveredOnce() async throws {
+    let clock = ManualClock()
+    let server = TestHTTPServer { _ in
+      .respond(status: 200, body: [UInt8](repeating: UInt8(ascii: "x"), count: 200 << 10))
+    }
+    defer { server.stop() }
+    let deliverer = await makeDeliverer([webhook(server.baseURL + "/alerts")], clock: clock)
+    await deliverer.enqueue([notification("n1", alerts: [firingAlert(provider: "p1")])])
+    let runner = Task { await deliverer.run() }
+    defer { runner.cancel() }
+    try await drive(clock) { deliverer.queueLength == 0 }
+    #expect(server.requests.count == 1)
+    let metrics = try #require(deliverer.metrics.receivers["hook"])
+    #expect((metrics.sent, metrics.failed, metrics.dropped) == (1, 0, 0))
+  }
+
   @Test func notificationOlderThanMaxAgeIsDroppedAndCounted() async throws {
     let clock = ManualClock()
     let server = TestHTTPServer(status: 503, body: "down")

@@ -78,6 +78,11 @@ struct BinaryLifecycleTests {
       }
       #expect(afterGood != nil)
 
+      // Issue 15, finding 11: signals that mean nothing to the agent do not kill it.
+      for signal in [SIGUSR1, SIGUSR2, SIGALRM, SIGPWR, SIGPIPE] { child.send(signal) }
+      let alive = try await TestHTTPClient.request("GET", port: port, path: "/-/healthy")
+      #expect(alive.status == 200, "stderr: \(child.stderr)")
+
       // SIGTERM: STOPPING=1 and exit 0 well within 5 s.
       let stopStart = ContinuousClock.now
       child.send(SIGTERM)

@@ -3,6 +3,7 @@ import AtalayaCore
 import AtalayaTestSupport
 import Logging
 import Probing
+import Server
 import Storage
 import Synchronization
 import Systemd
@@ -19,6 +20,8 @@ final class InProcessAgent: Sendable {
   let notifications = EventLog<String>()
   let outcomes = EventLog<ProbeOutcome>()
   let evaluations = EventLog<AlertEvaluationService<ManualClock>.Evaluation>()
+  /// The HTTP listener's port, once it is up.
+  let ports = EventLog<Int>()
 
   static let probing = ProbingStack()
 
@@ -28,7 +31,8 @@ final class InProcessAgent: Sendable {
     stateFiles: any StateFileSystem = DiskStateFileSystem(),
     configSource: ReloadService.ConfigSource? = nil,
     onReloadQueued: (@Sendable () -> Void)? = nil,
-    onNotify: (@Sendable (String) -> Void)? = nil
+    onNotify: (@Sendable (String) -> Void)? = nil,
+    serverLimits: ServerLimits = ServerLimits()
   ) async throws {
     let clock = ManualClock()
     let time = ManualClockTimeSource(clock: clock)
@@ -54,6 +58,7 @@ final class InProcessAgent: Sendable {
     settings.onOutcome = { outcomes.append($0) }
     settings.onEvaluation = { evaluations.append($0) }
     settings.onReloadQueued = onReloadQueued
+    settings.serverLimits = serverLimits
     self.clock = clock
     self.time = time
     self.yaml = yaml
@@ -75,8 +80,9 @@ final class InProcessAgent: Sendable {
   {
     let agent = self.agent
     return try await withThrowingTaskGroup(of: T?.self) { group in
+      let ports = self.ports
       group.addTask {
-        try await agent.run()
+        try await agent.run(onListening: { ports.append($0) })
         return nil
       }
       do {

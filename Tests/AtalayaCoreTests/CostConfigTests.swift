@@ -103,6 +103,9 @@ struct CostConfigTests {
     ("probe_budget_per_hour: lots", "probe_budget_per_hour", "expected a number"),
     ("usage_api: {max_body_bytes: 10}", "usage_api.max_body_bytes", "out of range"),
     ("usage_api: {bearer_token: short}", "usage_api.bearer_token", "at least 16"),
+    ("admin_api: {bearer_token: short}", "admin_api.bearer_token", "at least 16"),
+    (#"admin_api: {bearer_token: "0123456789 abcdef"}"#, "admin_api.bearer_token", "printable"),
+    ("admin_api: {token: 0123456789abcdef}", "admin_api.token", "unknown"),
   ])
   func badValuesAreErrorsWithTheirKeyPath(extra: String, path: String, text: String) throws {
     let e = try #require(singleConfigError(Self.providers + extra + "\n"))
@@ -137,5 +140,25 @@ struct CostConfigTests {
     #expect(estimate.lines[0].usdPerHour == nil)
     #expect(estimate.lines[0].note?.contains("fetched from OpenRouter at start") == true)
     #expect(estimate.lines[1].usdPerHour == 0)
+  }
+}
+
+/// The bearer check shared by the usage and admin APIs.
+@Suite struct BearerAuthorizationTests {
+  let token = Secret("0123456789abcdef")
+
+  @Test(arguments: [
+    ("Bearer 0123456789abcdef", true), ("bearer 0123456789abcdef", true),
+    ("BEARER  0123456789abcdef", true), ("Bearer 0123456789abcdeF", false),
+    ("Bearer 0123456789abcde", false), ("Bearer 0123456789abcdef0", false),
+    ("Basic 0123456789abcdef", false), ("0123456789abcdef", false), ("Bearer", false),
+    ("Bearer ", false), ("Bearer0123456789abcdef", false), ("", false),
+  ])
+  func matches(header: String, expected: Bool) {
+    #expect(BearerAuthorization.matches(header, token: token) == expected)
+  }
+
+  @Test func noHeaderNeverMatches() {
+    #expect(!BearerAuthorization.matches(nil, token: token))
   }
 }

@@ -214,4 +214,97 @@ struct CostLedgerTests {
     let known = ledger.recordUsage(Self.usage("app", "m0", cost: 0, at: t))
     #expect(known)
   }
+
+  /// Issue 15, finding 8: the cap never expired (and was persisted), so one junk batch
+  /// locked every new provider/model out for ever.
+  @Test func idleSeriesGiveUpTheirSlotsAtTheCap() throws {
+    var ledger = CostLedger(config: Self.config())
+    let t = Self.lateJanuary
+    for i in 0..<CostLedger.maxSeries {
+      ledger.recordUsage(Self.usage("junk", "m\(i)", cost: 1, at: t))
+    }
+    // Still busy: the newest junk is less than the TTL old.
+    let soon = t + .seconds(60)
+    let early = ledger.recordUsage(Self.usage("app", "real", cost: 1, at: soon), now: soon)
+    #expect(!early)
+    // m5 keeps being used; the rest go idle.
+    let later = t + CostLedger.idleSeriesTTL
+    ledger.recordUsage(Self.usage("junk", "m5", cost: 1, at: later - .seconds(1)))
+    let taken = ledger.recordUsage(Self.usage("app", "real", cost: 2, at: later), now: later)
+    #expect(taken)
+    #expect(ledger.totals[SpendKey(provider: "app", model: "real", source: .usage)] == 2)
+    #expect(ledger.totals[SpendKey(provider: "junk", model: "m5", source: .usage)] == 2)
+    #expect(ledger.totals.count == CostLedger.maxSeries)
+    // The same after a restart: restored series give up their slots first.
+    var restarted = CostLedger(config: Self.config())
+    try restarted.restore(ledger.snapshot(at: later))
+    let afterRestart = restarted.recordUsage(
+      Self.usage("app", "new", cost: 1, at: later), now: later)
+    #expect(afterRestart)
+  }
+}
+
+/// Issue 15, finding 5: `usage.cost: 1e308` made the cost counter +Inf, cost.json stored
+/// `null`, and the next start set the whole ledger aside.
+@Suite struct CostBoundsTests {
+  @Test func absurdProviderNumbersAreBoundedNotSummedToInfinity() throws {
+    var ledger = CostLedger(config: CostLedgerTests.config())
+    let t = CostLedgerTests.lateJanuary
+    for cost in [1e308, -5, .infinity, .nan, 1e308] {
+      ledger.recordProbe(
+        ProbeOutcome(
+          check: CheckID(provider: "oa", model: "m"), result: .success, startedAt: t,
+          usage: TokenUsage(inputTokens: Int.max, outputTokens: -7, costUSD: cost)))
+    }
+    #expect(ledger.totals.values.allSatisfy { $0.isFinite })
+    let unpriced = try #require(ledger.unpriced[ModelKey(provider: "oa", model: "m")])
+    #expect(unpriced.input == 5 * TokenUsage.maxTokens && unpriced.output == 0)
+    // What is saved is read back whole.
+    var restarted = CostLedger(config: CostLedgerTests.config())
+    try restarted.restore(ledger.snapshot(at: t))
+    #expect(restarted.unpriced == ledger.unpriced)
+  }
+
+  @Test func aBadEntryIsDroppedNotTheLedger() throws {
+    var ledger = CostLedger(config: CostLedgerTests.config())
+    let t = CostLedgerTests.lateJanuary
+    ledger.recordUsage(CostLedgerTests.usage("oa", "good", cost: 2, at: t))
+    guard case .object(let members) = ledger.snapshot(at: t) else {
+      Issue.record("snapshot is not an object")
+      return
+    }
+    let bad: [JSONValue] = [
+      .members([
+        ("provider", "oa"), ("model", "bad"), ("source", "usage"), ("usd", .null),
+      ]),
+      .members([
+        ("provider", "oa"), ("model", "huge"), ("source", "usage"), ("usd", .number(1e300)),
+      ]),
+    ]
+    let patched = JSONValue.object(
+      members.map { m in
+        m.key == "totals" ? JSONMember("totals", .array((m.value.arrayValue ?? []) + bad)) : m
+      })
+    var restarted = CostLedger(config: CostLedgerTests.config())
+    try restarted.restore(patched)
+    #expect(restarted.totals == [SpendKey(provider: "oa", model: "good", source: .usage): 2])
+  }
+}
+
+@Suite struct UsageTrafficTests {
+  @Test func seriesWithNothingInTheWindowGiveUpTheirSlotsAtTheCap() {
+    var traffic = UsageTraffic(window: .seconds(600))
+    let t = Timestamp(seconds: 1_800_000_000)
+    func event(_ model: String, at: Timestamp) -> UsageEvent {
+      UsageEvent(
+        provider: "p", model: model, inputTokens: 1, outputTokens: 1, costUSD: nil, latency: 0.1,
+        result: .success, at: at)
+    }
+    for i in 0..<CostLedger.maxSeries { traffic.record(event("m\(i)", at: t)) }
+    let early = traffic.record(event("new", at: t + .seconds(599)), now: t + .seconds(599))
+    #expect(!early)
+    let taken = traffic.record(event("new", at: t + .seconds(601)), now: t + .seconds(601))
+    #expect(taken)
+    #expect(traffic.series.count == CostLedger.maxSeries)
+  }
 }

@@ -162,7 +162,7 @@ public enum TestHTTPClient {
       timeToFirstBodyByte: body.isEmpty ? nil : firstBody)
   }
 
-  private static func openConnection(host: String, port: Int) throws -> Int32 {
+  static func openConnection(host: String, port: Int) throws -> Int32 {
     #if canImport(Glibc)
       let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     #else
@@ -186,7 +186,7 @@ public enum TestHTTPClient {
     return fd
   }
 
-  private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
+  static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
     var offset = 0
     while offset < bytes.count {
       let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }

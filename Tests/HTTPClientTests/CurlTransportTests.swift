@@ -108,6 +108,21 @@ import Testing
     #expect(response.status == 200)
   }
 
+  /// Issue 15, finding 9: a request that only needs the status (a delivery) gets a complete
+  /// response with its body cut at the cap, not an error.
+  @Test func bodyOverTheCapIsOnlyCutWhenTheRequestSaysSo() async {
+    let big = [UInt8](repeating: UInt8(ascii: "a"), count: 100 << 10)
+    let server = TestHTTPServer { _ in .respond(status: 200, body: big) }
+    let response = await sharedTransport.send(
+      HTTPRequest(
+        method: "POST", url: server.baseURL, body: Array("{}".utf8), timeout: .seconds(10),
+        maxBodyBytes: 64 << 10, overlongBody: .isCut))
+    #expect(response.error == nil)
+    #expect(response.status == 200)
+    #expect(response.bodyTruncated)
+    #expect(response.body.count == 64 << 10)
+  }
+
   @Test func hangingServerHitsTheTimeout() async {
     let server = TestHTTPServer { _ in .hang }
     let start = monotonicSeconds()

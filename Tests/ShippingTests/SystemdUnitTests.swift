@@ -25,6 +25,8 @@ import Testing
     #expect(value("Type") == "notify")
     #expect(value("NotifyAccess") == "main")
     #expect(value("WatchdogSec") == "30s")
+    // Issue 15, finding 4: past the soft default of 1024 descriptors.
+    #expect(value("LimitNOFILE").flatMap { Int($0) }.map { $0 >= 4096 } == true)
     #expect(value("Restart") == "on-failure")
     #expect(value("ExecReload") == "/bin/kill -HUP $MAINPID")
     #expect(value("ExecStart") == "/usr/bin/atalaya run --config /etc/atalaya/atalaya.yml")

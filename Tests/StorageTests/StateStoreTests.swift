@@ -1,8 +1,9 @@
 import AtalayaCore
 import AtalayaTestSupport
 import Logging
-import Storage
 import Testing
+
+@testable import Storage
 
 #if canImport(Glibc)
   import Glibc
@@ -128,6 +129,32 @@ import Testing
     let fifo = dir.path + "/state.json"
     #expect(mkfifo(fifo, 0o600) == 0)
     #expect(throws: StateFile.Failure.self) { try StateFile(path: fifo).read() }
+  }
+
+  /// Issue 15, finding 10: saves opened `<file>.tmp.<pid>` following symlinks, so anyone
+  /// who could write in state_dir could make the agent overwrite any file it can write.
+  @Test func aPlantedSymlinkIsNeverWrittenThrough() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    let victim = dir.path + "/victim"
+    try StateFile(path: victim).write(Array("precious".utf8))
+    let path = dir.path + "/cost.json"
+    // Every name a writer could predict: the pid, and the pid of every thread.
+    #expect(symlink(victim, path + ".tmp.\(getpid())") == 0)
+    try StateFile(path: path).write(Array("{}".utf8))
+    #expect(try StateFile(path: victim).read() == Array("precious".utf8))
+    #expect(try StateFile(path: path).read() == Array("{}".utf8))
+    // Only the planted link is left beside the two files: no temp file stays behind.
+    #expect(
+      try FileManagerShim.contents(of: dir.path) == [
+        "cost.json", "cost.json.tmp.\(getpid())", "victim",
+      ])
+  }
+
+  @Test func tempNamesAreUnpredictable() {
+    let names = Set((0..<64).map { _ in StateFile.randomSuffix() })
+    #expect(names.count == 64)
+    #expect(names.allSatisfy { $0.count == 16 && $0.allSatisfy(\.isHexDigit) })
   }
 }
 

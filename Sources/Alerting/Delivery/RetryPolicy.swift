@@ -30,7 +30,9 @@ public struct RetryPolicy: Sendable, Equatable {
   public func backoff(afterAttempts attempts: Int, random: Double) -> Duration {
     var base = initialBackoff.seconds
     let cap = maxBackoff.seconds
-    for _ in 1..<max(1, attempts) where base < cap { base *= multiplier }
+    // Doubling reaches any cap long before 64 steps: a huge `attempts` (from a
+    // tampered outbox) must not spin.
+    for _ in 1..<max(1, min(attempts, 64)) where base < cap { base *= multiplier }
     let r = random.isFinite ? min(max(random, 0), 1) : 0.5
     let jittered = min(base, cap) * (1 + jitter * (2 * r - 1))
     return .milliseconds(Int64((min(jittered, cap) * 1000).rounded()))

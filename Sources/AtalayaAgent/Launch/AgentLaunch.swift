@@ -24,13 +24,22 @@ public enum AgentLaunch {
     return try loaded.get()
   }
 
+  /// Signals whose default action is to end the process but that mean nothing to the
+  /// agent: ignored, so a stray `kill -USR1` cannot stop it without its shutdown save.
+  /// SIGHUP too until the reload handler traps it. SIGTERM and SIGINT stop it gracefully.
+  public static let ignoredSignals: [Int32] = [SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGPWR, SIGPIPE]
+
+  /// Ignores ``ignoredSignals``; call before anything else starts.
+  public static func ignoreStraySignals() {
+    for s in ignoredSignals { signal(s, SIG_IGN) }
+  }
+
   /// `atalaya run`: the long-running agent on the real clock, until SIGTERM or SIGINT.
   /// Returns the process exit status.
   public static func run(configPath path: String, environment env: [String: String], logger: Logger)
     async -> Int32
   {
-    // A SIGHUP before the reload handler is installed must not kill the agent.
-    signal(SIGHUP, SIG_IGN)
+    ignoreStraySignals()
     let config: AtalayaConfig
     do {
       config = try await loadConfig(path: path, environment: env)

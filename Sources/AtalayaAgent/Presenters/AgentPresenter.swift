@@ -19,6 +19,7 @@ where C.Duration == Duration {
   private let store: StateStore
   private let readiness: Readiness
   private let reloader: ReloadService
+  private let current: CurrentConfig
   /// /proc reads get their own queue: a scrape never waits behind a state file's fsync.
   private let procIO: BlockingIO
   /// The exposition buffer, kept between scrapes (held only while rendering).
@@ -27,7 +28,7 @@ where C.Duration == Duration {
   init(
     time: any TimeSource, startedAt: Timestamp, health: HealthStore, cost: CostTracker,
     alerts: AlertStore, deliverer: Deliverer<C>, store: StateStore, readiness: Readiness,
-    reloader: ReloadService, procIO: BlockingIO
+    reloader: ReloadService, current: CurrentConfig, procIO: BlockingIO
   ) {
     self.time = time
     self.startedAt = startedAt
@@ -38,6 +39,7 @@ where C.Duration == Duration {
     self.store = store
     self.readiness = readiness
     self.reloader = reloader
+    self.current = current
     self.procIO = procIO
   }
 
@@ -70,6 +72,11 @@ where C.Duration == Duration {
   public var isReady: Bool { readiness.isReady }
 
   public func reload() async -> ReloadOutcome { await reloader.reload() }
+
+  public func authorizesAdmin(_ authorization: String?) -> Bool {
+    guard let token = current.config.adminAPI.bearerToken else { return true }
+    return BearerAuthorization.matches(authorization, token: token)
+  }
 
   public func ingestUsage(body: [UInt8], authorization: String?) async -> EndpointResponse {
     cost.ingest(body: body, authorization: authorization, now: time.now())

@@ -49,6 +49,8 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     public var saveInterval: Duration = .seconds(60)
     /// How long graceful shutdown may take before tasks are cancelled.
     public var shutdownGrace: Duration = .seconds(4)
+    /// The HTTP server's idle timeout and connection cap.
+    public var serverLimits = ServerLimits()
     /// Delivery retries and their jitter source.
     public var retryPolicy = RetryPolicy()
     public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
@@ -156,7 +158,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     presenter = AgentPresenter(
       time: time, startedAt: startedAt, health: health, cost: cost, alerts: alerts,
       deliverer: deliverer, store: store, readiness: readiness, reloader: reloader,
-      procIO: BlockingIO(label: "atalaya.proc"))
+      current: current, procIO: BlockingIO(label: "atalaya.proc"))
   }
 
   /// The configuration in force.
@@ -173,7 +175,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     let logger = settings.logger
     let readiness = self.readiness
     let app = AtalayaHTTPServer.makeApplication(
-      endpoints: presenter, listen: config.listen, logger: logger,
+      endpoints: presenter, listen: config.listen, limits: settings.serverLimits, logger: logger,
       onListening: { port in
         readiness.listening()
         await onListening(port)

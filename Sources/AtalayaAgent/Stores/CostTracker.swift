@@ -72,8 +72,7 @@ public final class CostTracker: Sendable {
   public func ingest(body: [UInt8], authorization: String?, now: Timestamp) -> EndpointResponse {
     let (api, window) = state.withLock { ($0.usageAPI, $0.window) }
     if let token = api.bearerToken {
-      let given = authorization.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-      guard let given, Self.constantTimeEqual(Array(given.utf8), Array(token.reveal().utf8)) else {
+      guard BearerAuthorization.matches(authorization, token: token) else {
         return Self.answer(
           status: 401, accepted: 0,
           errors: [UsageEventError(message: "missing or wrong bearer token")])
@@ -85,7 +84,7 @@ public final class CostTracker: Sendable {
     state.withLock { s in
       for e in batch.events {
         let key = ModelKey(provider: e.provider, model: e.model)
-        guard s.traffic.admits(key), s.ledger.admits(key) else {
+        guard s.ledger.makeRoom(for: key, at: now), s.traffic.makeRoom(for: key, at: now) else {
           errors.append(
             UsageEventError(
               message:
@@ -93,8 +92,8 @@ public final class CostTracker: Sendable {
             ))
           continue
         }
-        s.ledger.recordUsage(e)
-        s.traffic.record(e)
+        s.ledger.recordUsage(e, now: now)
+        s.traffic.record(e, now: now)
         accepted += 1
       }
     }
@@ -117,15 +116,6 @@ public final class CostTracker: Sendable {
       ("errors", .array(Array(listed))),
     ])
     return EndpointResponse(status: status, body: Array((json.encoded + "\n").utf8))
-  }
-
-  /// Compares without stopping at the first difference.
-  static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    var diff = UInt8(a.count == b.count ? 0 : 1)
-    for i in 0..<max(a.count, b.count) {
-      diff |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)
-    }
-    return diff == 0
   }
 
   // MARK: Persistence

@@ -40,7 +40,7 @@ public enum SignalUnit: String, Sendable, Equatable, CaseIterable {
     case .seconds:
       if abs(value) < 1 { return HumanNumber.fixed(value * 1000, decimals: 0) + "ms" }
       if abs(value) < 60 { return HumanNumber.fixed(value, decimals: 1) + "s" }
-      return formatDuration(.seconds(value.rounded()))
+      return formatDuration(.saturatingSeconds(value.rounded()))
     case .usd:
       let sign = value < 0 ? "-" : ""
       return sign + "$" + HumanNumber.fixed(abs(value), decimals: 2, trim: false)

@@ -89,19 +89,28 @@ extension ConfigDecoder {
         node, path: "usage_api", known: ["bearer_token", "max_body_bytes"],
         what: "usage API settings")
     else { return result }
-    if let n = e.value("bearer_token"),
-      let token = string(n, path: e.path("bearer_token"), secret: true)
-    {
-      if token.count < 16 {
-        fail(e.path("bearer_token"), at: n, "must be at least 16 characters")
-      } else {
-        result.bearerToken = Secret(token)
-      }
-    }
+    result.bearerToken = bearerToken(e)
     if let n = e.value("max_body_bytes"), let v = byteSize(n, path: e.path("max_body_bytes")) {
       result.maxBodyBytes = v
     }
     return result
+  }
+
+  /// An optional `bearer_token` (a secret of at least 16 characters, printable ASCII:
+  /// it travels in a header).
+  func bearerToken(_ e: Entries) -> Secret? {
+    guard let n = e.value("bearer_token"),
+      let token = string(n, path: e.path("bearer_token"), secret: true)
+    else { return nil }
+    guard token.count >= 16 else {
+      fail(e.path("bearer_token"), at: n, "must be at least 16 characters")
+      return nil
+    }
+    guard token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+      fail(e.path("bearer_token"), at: n, "must be printable ASCII without spaces")
+      return nil
+    }
+    return Secret(token)
   }
 
   /// `1048576`, `512KiB`, `1MiB`.

@@ -63,6 +63,10 @@ public func parseDuration(_ text: String) -> Duration? {
 /// `250ms`, `30s`, `10m`, `1h30m`, `1.5s`, `0s`.
 public func formatDuration(_ duration: Duration) -> String {
   let (seconds, attoseconds) = duration.components
+  // Beyond ~292 years nanoseconds overflow: whole hours say enough.
+  if seconds.magnitude >= 9_000_000_000 {
+    return (seconds < 0 ? "-" : "") + "\(seconds.magnitude / 3600)h"
+  }
   // Nanosecond precision is plenty for config values.
   var nanos =
     seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue

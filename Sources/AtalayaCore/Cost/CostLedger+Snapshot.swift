@@ -103,7 +103,9 @@ extension CostLedger {
     }
     func entries(_ v: JSONValue?) -> [(slot: Int64, usd: Double)] {
       (v?.arrayValue ?? []).compactMap { pair in
-        guard let s = number(pair[0]), let usd = number(pair[1]), abs(s) < 1e15 else { return nil }
+        guard let s = number(pair[0]), let usd = number(pair[1]), abs(s) < 1e15, usd >= 0,
+          usd < 1e15
+        else { return nil }
         return (Int64(s), usd)
       }
     }
@@ -112,31 +114,30 @@ extension CostLedger {
     for t in json["totals"]?.arrayValue ?? [] {
       guard let p = t["provider"]?.stringValue, let m = t["model"]?.stringValue,
         let s = t["source"]?.stringValue.flatMap(SpendSource.init(rawValue:)),
-        let usd = number(t["usd"]), usd >= 0
-      else { throw SnapshotError(description: "malformed totals entry") }
+        let usd = number(t["usd"]), usd >= 0, usd < 1e15
+      else { continue }  // one bad entry is dropped, not the ledger
       totals[SpendKey(provider: p, model: m, source: s)] = usd
       if s != .account { series.insert(ModelKey(provider: p, model: m)) }
     }
     var unpriced: [ModelKey: TokenCount] = [:]
     for u in json["unpriced"]?.arrayValue ?? [] {
       guard let p = u["provider"]?.stringValue, let m = u["model"]?.stringValue,
-        let i = u["input_tokens"]?.intValue, let o = u["output_tokens"]?.intValue
-      else { throw SnapshotError(description: "malformed unpriced entry") }
+        let i = u["input_tokens"]?.intValue, let o = u["output_tokens"]?.intValue,
+        (0..<(1 << 60)).contains(i), (0..<(1 << 60)).contains(o)
+      else { continue }
       unpriced[ModelKey(provider: p, model: m)] = TokenCount(input: i, output: o)
       series.insert(ModelKey(provider: p, model: m))
     }
     var accounts: [String: AccountState] = [:]
     for a in json["accounts"]?.arrayValue ?? [] {
       guard let p = a["provider"]?.stringValue, let usage = number(a["usage"]),
-        let at = number(a["at"])
-      else { throw SnapshotError(description: "malformed accounts entry") }
+        let at = number(a["at"]), abs(usage) < 1e15, abs(at) < 1e12
+      else { continue }
       accounts[p] = AccountState(lastUsage: usage, at: Timestamp(seconds: at), info: nil)
     }
     var hourly: [String: SpendRing] = [:]
     for h in json["hourly"]?.arrayValue ?? [] {
-      guard let p = h["provider"]?.stringValue else {
-        throw SnapshotError(description: "malformed hourly entry")
-      }
+      guard let p = h["provider"]?.stringValue else { continue }
       var ring = SpendRing(span: .seconds(3600))
       ring.restore(entries(h["buckets"]))
       hourly[p] = ring
@@ -150,7 +151,9 @@ extension CostLedger {
         var ring = SpendRing(span: length)
         ring.restore(entries(b["buckets"]))
         budgetSpend[name] = .rolling(ring)
-      } else if let start = number(b["period_start"]), let spent = number(b["spent"]) {
+      } else if let start = number(b["period_start"]), let spent = number(b["spent"]),
+        abs(start) < 1e12, spent >= 0, spent < 1e15
+      {
         budgetSpend[name] = .calendar(start: start, spent: spent)
       }
     }

@@ -29,6 +29,9 @@ public struct CostLedger: Sendable {
   /// Most distinct cost/usage series kept (provider × model): bounds memory
   /// when the usage API reports providers and models the config does not know.
   public static let maxSeries = 1000
+  /// At the cap, a series with no spend recorded for this long gives its slot to a
+  /// new one (its counters end; Prometheus sees the series go stale).
+  public static let idleSeriesTTL: Duration = .seconds(3600)
 
   public private(set) var providers: [String: ProviderInfo] = [:]
   public private(set) var budgets: [BudgetConfig] = []
@@ -40,6 +43,9 @@ public struct CostLedger: Sendable {
   var hourly: [String: SpendRing] = [:]
   var budgetSpend: [String: BudgetSpend] = [:]
   var series: Set<ModelKey> = []
+  /// When each series last recorded spend (series restored from a snapshot have none
+  /// until they do: they are the first to give up their slot).
+  var lastSeen: [ModelKey: Timestamp] = [:]
 
   public init(config: AtalayaConfig) { apply(config) }
 
@@ -90,9 +96,9 @@ public struct CostLedger: Sendable {
   /// An application-reported event; false (nothing recorded) when it would
   /// add a series beyond ``maxSeries``.
   @discardableResult
-  public mutating func recordUsage(_ event: UsageEvent) -> Bool {
+  public mutating func recordUsage(_ event: UsageEvent, now: Timestamp? = nil) -> Bool {
     let key = ModelKey(provider: event.provider, model: event.model)
-    guard admits(key) else { return false }
+    guard makeRoom(for: key, at: now ?? event.at) else { return false }
     record(
       key, source: .usage, input: event.inputTokens, output: event.outputTokens,
       cost: event.costUSD, at: event.at)
@@ -104,10 +110,27 @@ public struct CostLedger: Sendable {
     series.contains(key) || series.count < Self.maxSeries
   }
 
+  /// Like ``admits(_:)``, but at the cap the series idle longest gives up its slot when
+  /// it has been idle for ``idleSeriesTTL``: one junk batch cannot lock out new
+  /// providers and models for ever.
+  public mutating func makeRoom(for key: ModelKey, at now: Timestamp) -> Bool {
+    if admits(key) { return true }
+    let epoch = Timestamp(seconds: 0)
+    guard let idle = series.min(by: { (lastSeen[$0] ?? epoch) < (lastSeen[$1] ?? epoch) }),
+      (lastSeen[idle] ?? epoch) <= now - Self.idleSeriesTTL
+    else { return false }
+    series.remove(idle)
+    lastSeen[idle] = nil
+    unpriced[idle] = nil
+    totals = totals.filter { $0.key.provider != idle.provider || $0.key.model != idle.model }
+    return true
+  }
+
   mutating func record(
     _ key: ModelKey, source: SpendSource, input: Int, output: Int, cost: Double?, at: Timestamp
   ) {
     series.insert(key)
+    lastSeen[key] = max(lastSeen[key] ?? at, at)
     let usd =
       cost
       ?? prices.cost(
@@ -115,8 +138,8 @@ public struct CostLedger: Sendable {
         inputTokens: input, outputTokens: output)
     guard let usd, usd.isFinite, usd >= 0 else {
       var t = unpriced[key] ?? TokenCount()
-      t.input += input
-      t.output += output
+      t.input = t.input.saturatingAdding(max(input, 0))
+      t.output = t.output.saturatingAdding(max(output, 0))
       unpriced[key] = t
       return
     }

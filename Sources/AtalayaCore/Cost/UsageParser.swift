@@ -117,7 +117,7 @@ public struct UsageParser: Sendable {
           throw FieldError(
             field: "ts",
             message:
-              "is \(Int((at - now).seconds)) s in the future (allowed skew \(formatDuration(maxSkew)))"
+              "is \(Int(saturating: (at - now).seconds)) s in the future (allowed skew \(formatDuration(maxSkew)))"
           )
         }
         if at < now - maxAge {

@@ -5,6 +5,8 @@ public struct UsageTraffic: Sendable {
   public struct Series: Sendable {
     public var window: RollingWindow
     public var events: ResultCounters
+    /// The newest event's time: a series with nothing in its window can give up its slot.
+    public var lastEventAt: Timestamp
   }
 
   public private(set) var series: [ModelKey: Series] = [:]
@@ -18,19 +20,29 @@ public struct UsageTraffic: Sendable {
     for k in series.keys { series[k]!.window = series[k]!.window.resized(length: window) }
   }
 
-  /// Whether `key` is known or there is room for a new series.
-  public func admits(_ key: ModelKey) -> Bool {
-    series[key] != nil || series.count < CostLedger.maxSeries
+  /// Whether `key` is known or there is room for a new series: at the cap, a series
+  /// with no event in the window gives up its slot, so a burst of junk names locks
+  /// nobody out for longer than the window.
+  public mutating func makeRoom(for key: ModelKey, at now: Timestamp) -> Bool {
+    if series[key] != nil || series.count < CostLedger.maxSeries { return true }
+    guard let idle = series.min(by: { $0.value.lastEventAt < $1.value.lastEventAt }),
+      idle.value.lastEventAt < now - window
+    else { return false }
+    series[idle.key] = nil
+    return true
   }
 
   /// Records one event; false when it would exceed the series cap.
   @discardableResult
-  public mutating func record(_ e: UsageEvent) -> Bool {
+  public mutating func record(_ e: UsageEvent, now: Timestamp? = nil) -> Bool {
     let key = ModelKey(provider: e.provider, model: e.model)
-    guard admits(key) else { return false }
-    var s = series[key] ?? Series(window: RollingWindow(length: window), events: ResultCounters())
+    guard makeRoom(for: key, at: now ?? e.at) else { return false }
+    var s =
+      series[key]
+      ?? Series(window: RollingWindow(length: window), events: ResultCounters(), lastEventAt: e.at)
     s.window.record(result: e.result, latency: e.latency, ttft: nil, at: e.at)
     s.events.increment(e.result)
+    s.lastEventAt = max(s.lastEventAt, e.at)
     series[key] = s
     return true
   }

@@ -72,22 +72,22 @@ public struct CircuitBreaker: Sendable, Codable, Equatable {
     case (.closed, true):
       consecutiveFailures = 0
     case (.closed, false):
-      consecutiveFailures += 1
+      consecutiveFailures = consecutiveFailures.saturatingAdding(1)
       if consecutiveFailures >= max(1, config.failureThreshold) { open(at: time) }
     case (.open, true):
       consecutiveFailures = 0
     case (.open, false):
-      consecutiveFailures += 1
+      consecutiveFailures = consecutiveFailures.saturatingAdding(1)
     case (.halfOpen, true):
       consecutiveFailures = 0
-      consecutiveSuccesses += 1
+      consecutiveSuccesses = consecutiveSuccesses.saturatingAdding(1)
       if consecutiveSuccesses >= max(1, config.successThreshold) {
         recordedState = .closed
         consecutiveSuccesses = 0
         openedAt = nil
       }
     case (.halfOpen, false):
-      consecutiveFailures += 1
+      consecutiveFailures = consecutiveFailures.saturatingAdding(1)
       open(at: time)
     }
     return recordedState == before ? nil : Transition(from: before, to: recordedState, at: time)
