@@ -84,6 +84,38 @@ public struct StateFile: Sendable {
     _ = fsync(dfd)
   }
 
+  /// Why state could not be saved in `directory`, or nil when it can: an existing
+  /// directory gets a real test write (created with `O_EXCL`, then removed); a missing
+  /// one needs a writable parent, since the agent creates it. Nothing is left behind.
+  public static func writeProblem(directory: String) -> String? {
+    var info = stat()
+    if stat(directory, &info) == 0 {
+      guard info.st_mode & S_IFMT == S_IFDIR else { return "\(directory) is not a directory" }
+      let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+      guard dfd >= 0 else { return "cannot open \(directory): \(errnoText())" }
+      defer { close(dfd) }
+      let name = ".atalaya-check." + randomSuffix()
+      let fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+      guard fd >= 0 else { return "cannot write in \(directory): \(errnoText())" }
+      var ok = Glibc.write(fd, "x", 1) == 1
+      ok = ok && fsync(fd) == 0
+      let text = ok ? "" : errnoText()
+      close(fd)
+      unlinkat(dfd, name, 0)
+      return ok ? nil : "cannot write in \(directory): \(text)"
+    }
+    guard errno == ENOENT else { return "cannot use \(directory): \(errnoText())" }
+    var parent = StateFile(path: directory).directory
+    while stat(parent, &info) != 0 {
+      guard errno == ENOENT, parent != "/" else { return "cannot use \(parent): \(errnoText())" }
+      parent = StateFile(path: parent).directory
+    }
+    guard access(parent, W_OK) == 0 else {
+      return "\(directory) does not exist and \(parent) is not writable: \(errnoText())"
+    }
+    return nil
+  }
+
   /// The file's name within ``directory``.
   var fileName: String {
     guard let slash = path.lastIndex(of: "/") else { return path }

@@ -20,7 +20,11 @@ struct CheckCommand: ParsableCommand {
       print(summary.render())
       print(summary.probeSpend.render())
       print(config.effectiveAlerting.summaryLines().joined(separator: "\n"))
-    } catch {
+      if let dir = config.stateDir, let problem = StateFile.writeProblem(directory: dir) {
+        printError("state_dir: \(problem)")
+        throw ExitCode(1)
+      }
+    } catch let error as ConfigErrors {
       printError(
         "\(path): invalid (\(error.errors.count) error\(error.errors.count == 1 ? "" : "s"))")
       printError(error.description)

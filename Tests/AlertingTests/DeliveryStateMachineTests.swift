@@ -10,6 +10,8 @@ import Testing
     let waits = (1...12).map { policy.backoff(afterAttempts: $0, random: 0.5).seconds }
     #expect(waits == [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300])
     #expect(policy.backoff(afterAttempts: 10_000, random: 0.5) == .seconds(300))
+    // A tampered outbox: the loop must not spin 9e18 times.
+    #expect(policy.backoff(afterAttempts: .max, random: 0.5) == .seconds(300))
   }
 
   @Test func jitterStaysWithinTwentyPercentAndNeverPassesTheCap() {

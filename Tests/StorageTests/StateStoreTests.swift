@@ -151,6 +151,19 @@ import Testing
       ])
   }
 
+  /// Issue 15, finding 12: `atalaya check` tests that state_dir is writable.
+  @Test func stateDirectoryWriteProblems() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    #expect(StateFile.writeProblem(directory: dir.path) == nil)
+    #expect(try FileManagerShim.contents(of: dir.path).isEmpty)
+    #expect(StateFile.writeProblem(directory: dir.path + "/new/deeper") == nil)
+    let file = dir.path + "/file"
+    try StateFile(path: file).write([1])
+    #expect(StateFile.writeProblem(directory: file)?.contains("not a directory") == true)
+    #expect(StateFile.writeProblem(directory: file + "/sub") != nil)
+  }
+
   @Test func tempNamesAreUnpredictable() {
     let names = Set((0..<64).map { _ in StateFile.randomSuffix() })
     #expect(names.count == 64)

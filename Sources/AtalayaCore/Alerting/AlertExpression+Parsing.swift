@@ -156,7 +156,9 @@ private struct ExpressionScanner {
     guard (1...2).contains(parts.count),
       parts.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy { $0 >= "0" && $0 <= "9" } })
     else { return nil }
-    guard let value = Double(text), value.isFinite else { return nil }
+    // Thresholds beyond ±1e15 mean nothing for any signal (ratios, seconds, dollars,
+    // counts) and would overflow when shown as a duration.
+    guard let value = Double(text), value.isFinite, abs(value) <= 1e15 else { return nil }
     return value
   }
 

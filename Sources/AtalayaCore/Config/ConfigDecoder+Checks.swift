@@ -62,6 +62,15 @@ extension ConfigDecoder {
             fail(
               e.path("model"), at: n,
               "`\(model)` is reserved; use `kind: models` for a models check")
+          } else if model.utf8.count > ConfigLimits.modelLength
+            || model.unicodeScalars.contains(where: {
+              $0.properties.generalCategory == .control || $0 == "\"" || $0 == "\\"
+            })
+          {
+            fail(
+              e.path("model"), at: n,
+              "a model id is 1 to \(ConfigLimits.modelLength) bytes without control characters, "
+                + "quotes or backslashes")
           } else if kind != nil {
             check.model = model
             identity = ("model", n)

@@ -126,6 +126,13 @@ extension ConfigDecoder {
 
   /// `host:port`, or `[v6-address]:port`.
   func listenAddress(_ text: String, node: Node, path: String) -> ListenAddress? {
+    guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    else {
+      fail(
+        path, at: node,
+        "must not contain control characters such as a newline (check the ${VAR} it comes from)")
+      return nil
+    }
     let host: String
     let portText: String
     if text.hasPrefix("[") {

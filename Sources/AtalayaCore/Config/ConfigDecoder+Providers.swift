@@ -29,6 +29,12 @@ extension ConfigDecoder {
       }
       result.append(provider)
     }
+    let checks = result.reduce(0) { $0 + $1.checks.count }
+    if checks > ConfigLimits.maxChecks {
+      fail(
+        "providers", at: node,
+        "at most \(ConfigLimits.maxChecks) checks over all providers are allowed, got \(checks)")
+    }
     return result
   }
 

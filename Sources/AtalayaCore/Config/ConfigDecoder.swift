@@ -219,6 +219,11 @@ final class ConfigDecoder {
       if Double(text) != nil {
         let example = Self.shown(text, of: node).isEmpty ? "30s" : text + "s"
         fail(path, at: node, "a duration needs a unit: add one, e.g. \(example) (ms, s, m, h)")
+      } else if Self.isDurationSyntax(text) {
+        fail(
+          path, at: node,
+          "the duration\(Self.shown(text, of: node)) is out of range; allowed: "
+            + "\(formatDuration(range.lowerBound))...\(formatDuration(range.upperBound))")
       } else {
         fail(
           path, at: node,
@@ -236,6 +241,22 @@ final class ConfigDecoder {
     return value
   }
 
+  /// Whether `text` is written like a duration (numbers with ms/s/m/h units), so
+  /// that a failed parse means it is too large, not misspelt.
+  static func isDurationSyntax(_ text: String) -> Bool {
+    var rest = Substring(text)
+    guard !rest.isEmpty else { return false }
+    while !rest.isEmpty {
+      let number = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+      guard !number.isEmpty, number.contains(where: \.isNumber) else { return false }
+      rest = rest.dropFirst(number.count)
+      let unit = rest.prefix { !($0.isASCII && ($0.isNumber || $0 == ".")) }
+      guard ["ms", "s", "m", "h"].contains(unit) else { return false }
+      rest = rest.dropFirst(unit.count)
+    }
+    return true
+  }
+
   /// The raw value of an enum-like key, checked against `cases`, with a suggestion.
   func choice<T: RawRepresentable>(_ node: Node, path: String, what: String, cases: [T]) -> T?
   where T.RawValue == String {
@@ -250,10 +271,36 @@ final class ConfigDecoder {
     return nil
   }
 
+  /// Whether `root`, with every alias expanded, has at most ``ConfigLimits/maxNodes``
+  /// nodes. Stops counting at the limit, so the check itself is bounded.
+  static func fitsNodeLimit(_ root: Node) -> Bool {
+    var stack = [root]
+    var count = 0
+    while let node = stack.popLast() {
+      count += 1
+      if count > ConfigLimits.maxNodes { return false }
+      switch node {
+      case .scalar, .alias: break
+      case .sequence(let s): stack.append(contentsOf: s)
+      case .mapping(let m):
+        for (k, v) in m {
+          stack.append(k)
+          stack.append(v)
+        }
+      }
+    }
+    return true
+  }
+
   /// A list's elements; nil (and an error) for a non-list.
   func list(_ node: Node, path: String, what: String) -> [Node]? {
     guard case .sequence(let sequence) = node else {
       fail(path, at: node, "expected a list of \(what), got \(Self.kindName(node))")
+      return nil
+    }
+    let limit = ConfigLimits.maxListItems[what] ?? ConfigLimits.maxOtherListItems
+    guard sequence.count <= limit else {
+      fail(path, at: node, "at most \(limit) \(what) are allowed, got \(sequence.count)")
       return nil
     }
     return Array(sequence)

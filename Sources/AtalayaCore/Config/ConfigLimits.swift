@@ -10,4 +10,21 @@ public enum ConfigLimits {
   public static let resetTimeout: ClosedRange<Duration> = .milliseconds(100)...(.seconds(24 * 3600))
   public static let port: ClosedRange<Int> = 0...65535
   public static let nameLength = 64
+  /// The longest model id (it becomes a label value on every series of its check).
+  public static let modelLength = 256
+
+  /// The largest config file read (bytes).
+  public static let maxFileBytes = 4 << 20
+  /// The most YAML nodes a config may expand to, aliases counted every time they are
+  /// used: a small file of nested `*alias`es cannot take minutes and gigabytes.
+  public static let maxNodes = 200_000
+  /// The most entries of each list, by the name used in errors.
+  public static let maxListItems: [String: Int] = [
+    "providers": 500, "checks": 100, "rules": 500, "receivers": 100, "silences": 1000,
+    "budgets": 100,
+  ]
+  /// Any other list.
+  public static let maxOtherListItems = 1000
+  /// The most checks over all providers.
+  public static let maxChecks = 2000
 }

@@ -61,11 +61,27 @@ public enum ConfigLoader {
     throws(ConfigErrors)
     -> AtalayaConfig
   {
+    func failure(_ message: String) -> ConfigErrors {
+      ConfigErrors(errors: [
+        ConfigError(file: file, line: 0, column: 0, keyPath: "", message: message)
+      ])
+    }
+    guard yaml.utf8.count <= ConfigLimits.maxFileBytes else {
+      throw failure(
+        "the config is \(yaml.utf8.count) bytes; at most \(ConfigLimits.maxFileBytes) are read")
+    }
+    // A UTF-8 byte order mark (some Windows editors write one) is not content.
+    let yaml = yaml.hasPrefix("\u{FEFF}") ? String(yaml.dropFirst()) : yaml
     let root: Node?
     do {
       root = try Yams.compose(yaml: yaml)
     } catch {
       throw ConfigErrors(errors: [syntaxError(error, yaml: yaml, file: file)])
+    }
+    if let root, !ConfigDecoder.fitsNodeLimit(root) {
+      throw failure(
+        "the config expands to more than \(ConfigLimits.maxNodes) YAML nodes (aliases count "
+          + "each time they are used); write it out or split it")
     }
     guard let root, !ConfigDecoder.isNull(root) else {
       throw ConfigErrors(errors: [

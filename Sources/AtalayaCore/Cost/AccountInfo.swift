@@ -32,14 +32,20 @@ public struct AccountInfo: Sendable, Equatable {
   public static func parse(_ json: JSONValue) -> AccountInfo? {
     guard let data = json["data"], data.isObject else { return nil }
     func amount(_ key: String) -> Double? {
-      guard let v = data[key]?.doubleValue, v.isFinite, v >= 0 else { return nil }
+      guard let v = data[key]?.doubleValue, v.isFinite, v >= 0, v < 1e12 else { return nil }
       return v
+    }
+    // A provider's string goes into the status API: short, printable, or not at all.
+    let reset = data["limit_reset"]?.textValue.flatMap { text in
+      text.utf8.count <= 64
+        && text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F })
+        ? text : nil
     }
     guard let usage = amount("usage") else { return nil }
     return AccountInfo(
       usage: usage, usageDaily: amount("usage_daily"), usageWeekly: amount("usage_weekly"),
       usageMonthly: amount("usage_monthly"), limit: amount("limit"),
-      limitRemaining: amount("limit_remaining"), limitReset: data["limit_reset"]?.textValue,
+      limitRemaining: amount("limit_remaining"), limitReset: reset,
       isFreeTier: data["is_free_tier"]?.boolValue)
   }
 }
