@@ -1,4 +1,5 @@
-# Atalaya — build, demo and test entry points. CI (.ci/run) runs `make test`, then `make test-packaging`.
+# Atalaya — build, demo and test entry points. CI (.ci/run) runs `make test`, `make test-packaging`
+# and a short `make fuzz`.
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev pkg-config
@@ -7,7 +8,7 @@ PACKAGING_TEST_APT_PACKAGES := lintian man-db
 DEB_APT_PACKAGES := dpkg-dev binutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release demo test test-packaging deb deps deb-deps test-deps packaging-test-deps format clean bench
+.PHONY: all build release demo test test-packaging fuzz deb deps deb-deps test-deps packaging-test-deps format clean bench
 
 all: build
 
@@ -63,12 +64,17 @@ test: test-deps
 test-packaging: packaging-test-deps
 	set -o pipefail; deb="$$(SWIFT=$(SWIFT) packaging/build-deb.sh | tail -n 1)" && $(SUDO) packaging/test-deb.sh "$$deb"
 
+# libFuzzer targets for every parser of outside input (Fuzz/run.sh), FUZZ_SECONDS each
+# (default 30); FUZZ_TARGETS picks some. CI runs a short pass.
+fuzz: deps
+	SWIFT=$(SWIFT) Fuzz/run.sh
+
 # Benchmarks beside blackbox_exporter (bench/bench.py; not run by CI). BENCH_QUICK=1 shortens it.
 bench: deps
 	python3 bench/bench.py
 
 format:
-	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Fuzz/Package.swift Fuzz/Sources
 
 clean:
 	rm -rf .build

@@ -10,6 +10,10 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "atalaya", targets: ["atalaya"]),
+    // For the separate Fuzz/ package: every parser of outside input, without the server.
+    .library(
+      name: "AtalayaParsers",
+      targets: ["AtalayaCore", "HTTPClient", "Storage", "Probing", "Alerting"]),
     // For the separate Benchmarks/ package (micro-benchmarks); not used by the agent.
     .library(
       name: "AtalayaKit",

@@ -1,0 +1,6 @@
+// libFuzzer's entry for programs that have their own main (LLVM 13+).
+#include <stddef.h>
+#include <stdint.h>
+
+int LLVMFuzzerRunDriver(int *argc, char ***argv,
+                        int (*UserCb)(const uint8_t *Data, size_t Size));
