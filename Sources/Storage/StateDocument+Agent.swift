@@ -40,4 +40,6 @@ public enum StateFileName {
   public static let cost = "cost.json"
   public static let alerts = "alerts.json"
   public static let outbox = "outbox.json"
+  /// Present while an agent runs; left behind by one that did not stop cleanly.
+  public static let running = "running"
 }

@@ -2,6 +2,10 @@ import AtalayaCore
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Where state files are read and written: the one code path for every state file
 /// (health, cost, alerts, outbox).
 ///
@@ -138,6 +142,26 @@ public final class StateStore: Sendable {
         "cannot write state file", metadata: ["path": "\(path)", "error": "\(error)"])
       return false
     }
+  }
+
+  /// Marks a run as started (`state_dir/running`) and tells whether the previous run
+  /// ended without ``endRun()``: killed, crashed or powered off. False without a
+  /// state directory.
+  public func beginRun(now: Timestamp) async -> Bool {
+    guard let path = path(StateFileName.running) else { return false }
+    let files = self.files
+    let previous = await io.run { (try? files.read(path)) ?? nil }
+    let marker = JSONValue.members([
+      ("pid", .number(Double(getpid()))), ("started_at", .string(RFC3339.format(now))),
+    ])
+    await write(StateFileName.running, Array((marker.encoded + "\n").utf8))
+    return previous != nil
+  }
+
+  /// Removes the run marker: this run stopped cleanly, after its last save.
+  public func endRun() async {
+    guard let path = path(StateFileName.running) else { return }
+    await io.run { _ = unlink(path) }
   }
 
   /// Failed writes so far, by file name (every file written or attempted).

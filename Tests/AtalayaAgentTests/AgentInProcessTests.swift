@@ -9,6 +9,10 @@ import Synchronization
 import Systemd
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 #if canImport(FoundationEssentials)
   import FoundationEssentials
 #else
@@ -285,6 +289,38 @@ struct AgentInProcessTests {
     #expect(hook.requests.count == 1)
   }
 
+  /// Issue 15, finding 12: after kill -9 the restored counters were up to one save
+  /// interval older than what Prometheus had read, so they went backwards (a "reset" that
+  /// `increase()` counts in full). A run that did not stop cleanly restores windows and
+  /// budgets, and starts counters from zero.
+  @Test func countersStartFromZeroAfterAnUncleanStop() async throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    let provider = TestHTTPServer(status: 500, body: "down")
+    defer { provider.stop() }
+    let yaml = Self.yaml(provider: provider.baseURL, stateDir: dir.path)
+    let series = #"atalaya_probes_total{provider="p",model="m",result="server_error"}"#
+    func probesCounted(_ a: InProcessAgent) async -> Double? {
+      sampleValue(String(decoding: await a.agent.presenter.renderMetrics(), as: UTF8.self), series)
+    }
+    let first = try await InProcessAgent(yaml: yaml)
+    try await first.running { a in
+      await a.waitUntilReady()
+      await a.advance(by: .seconds(10), afterSleepers: Self.idleSleepers)
+      _ = await a.outcomes.wait(count: 1)
+      #expect(FileManagerShim.exists(dir.path + "/running"))
+    }
+    // A clean stop removes the marker: the next run continues the counters.
+    #expect(!FileManagerShim.exists(dir.path + "/running"))
+    let second = try await InProcessAgent(yaml: yaml)
+    #expect(await probesCounted(second) == 1)
+    // `second` was built and never stopped, as after kill -9: its marker stays.
+    let third = try await InProcessAgent(yaml: yaml)
+    #expect((await probesCounted(third) ?? 0) == 0)
+    let restored = third.agent.health.view(at: third.time.now()).checks.first
+    #expect(restored?.health.lastOutcome?.result == .serverError)
+  }
+
   /// Defect 7: `atalaya_probe_http_status` vanished when a probe got no response.
   @Test func httpStatusIsZeroWhenTheProbeGotNoResponse() async throws {
     let a = try await InProcessAgent(yaml: Self.yaml(provider: "http://127.0.0.1:\(refusedPort())"))
@@ -296,5 +332,13 @@ struct AgentInProcessTests {
       let metrics = String(decoding: await a.agent.presenter.renderMetrics(), as: UTF8.self)
       #expect(sampleValue(metrics, #"atalaya_probe_http_status{provider="p",model="m"}"#) == 0)
     }
+  }
+}
+
+/// File checks without Foundation in the assertions' way.
+enum FileManagerShim {
+  static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0
   }
 }

@@ -93,8 +93,17 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
       directory: config.stateDir, io: settings.io, files: settings.stateFiles,
       logger: settings.logger)
     let now = settings.time.now()
-    let snapshot = await store.load(.health, now: now)
-    let ledger = await store.load(.cost(config: config), now: now)
+    let unclean = await store.beginRun(now: now)
+    var snapshot = await store.load(.health, now: now)
+    var ledger = await store.load(.cost(config: config), now: now)
+    if unclean, snapshot != nil || ledger != nil {
+      // The files are up to one save interval older than what Prometheus last read.
+      settings.logger.warning(
+        "the last run did not stop cleanly: windows and budgets are restored, counters start from zero"
+      )
+      snapshot = snapshot?.withCountersReset()
+      ledger?.resetCounters()
+    }
     var engine = await store.load(.alerts, now: now) ?? AlertEngine()
     engine.generatorURL = "http://\(config.listen)/api/v1/alerts"
     let outbox = await store.load(.outbox, now: now) ?? Outbox()

@@ -25,6 +25,7 @@ struct PersistenceService<C: Clock>: Service where C.Duration == Duration {
       }
     }
     await saveAll()
+    await store.endRun()
   }
 
   func saveAll() async {

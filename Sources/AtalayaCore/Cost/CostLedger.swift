@@ -71,6 +71,14 @@ public struct CostLedger: Sendable {
     budgetSpend = kept
   }
 
+  /// Zeroes the exported counters (spend totals, unpriced tokens) after an unclean stop
+  /// (see ``HealthSnapshot/withCountersReset()``); budgets, hourly spend and account
+  /// baselines are kept.
+  public mutating func resetCounters() {
+    totals = [:]
+    unpriced = [:]
+  }
+
   /// Whether `source` spend of `provider` counts toward cost per hour and budgets.
   public func counts(_ source: SpendSource, for provider: String) -> Bool {
     let account = providers[provider]?.hasAccount ?? false

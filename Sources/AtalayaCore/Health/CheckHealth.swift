@@ -45,6 +45,16 @@ public struct CheckHealth: Sendable, Codable, Equatable {
     durations = DurationHistogram()
   }
 
+  /// Zeroes the exported counters (probes, tokens, cost, the duration histogram) and
+  /// keeps the window, the breaker and the last outcome.
+  public mutating func resetCounters() {
+    probes = ResultCounters()
+    inputTokens = 0
+    outputTokens = 0
+    costUSD = 0
+    durations = DurationHistogram()
+  }
+
   /// Records one probe outcome at its start time. A `rate_limited` result moves the
   /// breaker only when `countRateLimited` (as a failure); otherwise it is neither success
   /// nor failure. Every other non-success is a failure. Returns the breaker transition.

@@ -28,6 +28,15 @@ public struct HealthSnapshot: Sendable, Equatable {
     self.checks = checks
   }
 
+  /// The same state with every counter at zero: after an unclean stop the snapshot is
+  /// older than what Prometheus last scraped, and restored counters would go backwards
+  /// (read as a reset, so `increase()` would count their whole value again).
+  public func withCountersReset() -> HealthSnapshot {
+    var copy = self
+    for id in copy.checks.keys { copy.checks[id]!.resetCounters() }
+    return copy
+  }
+
   /// The JSON bytes of this snapshot (checks sorted by ID).
   public func encode() throws -> [UInt8] {
     let encoder = JSONEncoder()
