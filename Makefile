@@ -1,5 +1,5 @@
-# Atalaya — build, demo and test entry points. CI (.ci/run) runs `make test`, `make test-packaging`
-# and a short `make fuzz`.
+# Atalaya — build, demo and test entry points. CI (.ci/run) runs `make test`, `make tsan`,
+# `make test-packaging` and a short `make fuzz`.
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev pkg-config
@@ -8,7 +8,7 @@ PACKAGING_TEST_APT_PACKAGES := lintian man-db
 DEB_APT_PACKAGES := dpkg-dev binutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release demo test test-packaging fuzz deb deps deb-deps test-deps packaging-test-deps format clean bench
+.PHONY: all build release demo test test-packaging fuzz tsan deb deps deb-deps test-deps packaging-test-deps format clean bench
 
 all: build
 
@@ -63,6 +63,13 @@ test: test-deps
 # Builds the release .deb, then installs, checks and purges it on this machine (root or sudo).
 test-packaging: packaging-test-deps
 	set -o pipefail; deb="$$(SWIFT=$(SWIFT) packaging/build-deb.sh | tail -n 1)" && $(SUDO) packaging/test-deb.sh "$$deb"
+
+# The whole suite under ThreadSanitizer, in its own build folder. ATALAYA_TSAN swaps the
+# standard Mutex (futex-based on Linux, invisible to TSan) for a pthread mutex.
+TSAN_FLAGS := --sanitize=thread --scratch-path .build/tsan -Xswiftc -DATALAYA_TSAN
+tsan: test-deps
+	$(SWIFT) build --build-tests $(TSAN_FLAGS)
+	$(SWIFT) test --skip-build $(TSAN_FLAGS)
 
 # libFuzzer targets for every parser of outside input (Fuzz/run.sh), FUZZ_SECONDS each
 # (default 30); FUZZ_TARGETS picks some. CI runs a short pass.

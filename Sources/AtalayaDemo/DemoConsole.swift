@@ -5,8 +5,8 @@ import Synchronization
 /// Prints one line per probe round for `atalaya demo`: each provider's status
 /// and its latest result.
 public final class DemoConsole: Sendable {
-  private let latest = Mutex<[CheckID: ProbeOutcome]>([:])
-  private let round = Mutex(0)
+  private let latest = Locked<[CheckID: ProbeOutcome]>([:])
+  private let round = Locked(0)
 
   public init() {}
 

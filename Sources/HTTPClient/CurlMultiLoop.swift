@@ -62,7 +62,7 @@ final class CurlLoopCore: @unchecked Sendable {
     var nextID: UInt64 = 0
   }
 
-  private let queue = Mutex(Queue())
+  private let queue = Locked(Queue())
   /// The multi handle. Used by the loop thread, and by others only for
   /// `curl_multi_wakeup` under the queue lock while not stopped.
   let multi: UnsafeMutableRawPointer

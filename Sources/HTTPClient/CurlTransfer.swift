@@ -15,7 +15,7 @@ final class CurlTransfer: @unchecked Sendable {
   let userAgent: String
   /// Set by task cancellation; read under the loop's queue lock.
   let cancelRequested = Atomic<Bool>(false)
-  private let continuation = Mutex<CheckedContinuation<HTTPResponse, Never>?>(nil)
+  private let continuation = Locked<CheckedContinuation<HTTPResponse, Never>?>(nil)
 
   // Loop-thread state.
   var easy: UnsafeMutableRawPointer?

@@ -16,8 +16,8 @@ public final class ProviderSimulator: Sendable {
   let port: Int
   let seed: UInt64
   let timeSource: any TimeSource
-  let state: Mutex<SimulatorState>
-  private let listening: Mutex<ListeningState>
+  let state: Locked<SimulatorState>
+  private let listening: Locked<ListeningState>
 
   public init(
     providers: [SimulatedProvider], host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 42,
@@ -27,8 +27,8 @@ public final class ProviderSimulator: Sendable {
     self.port = port
     self.seed = seed
     self.timeSource = timeSource
-    self.state = Mutex(SimulatorState(providers: providers, seed: seed))
-    self.listening = Mutex(ListeningState())
+    self.state = Locked(SimulatorState(providers: providers, seed: seed))
+    self.listening = Locked(ListeningState())
   }
 
   /// Serves until the task is cancelled or a graceful shutdown is triggered.

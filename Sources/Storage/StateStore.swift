@@ -30,7 +30,7 @@ public final class StateStore: Sendable {
   private let io: BlockingIO
   private let files: any StateFileSystem
   private let logger: Logger
-  private let state = Mutex<[String: FileState]>([:])
+  private let state = Locked<[String: FileState]>([:])
 
   public init(
     directory: String?, io: BlockingIO = .shared,

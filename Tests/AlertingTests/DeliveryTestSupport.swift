@@ -7,7 +7,7 @@ import Synchronization
 
 /// A thread-safe list the tests append to from server threads and closures.
 final class Recorder<Element: Sendable>: Sendable {
-  private let items = Mutex<[Element]>([])
+  private let items = Locked<[Element]>([])
 
   func append(_ item: Element) { items.withLock { $0.append(item) } }
   var all: [Element] { items.withLock { $0 } }

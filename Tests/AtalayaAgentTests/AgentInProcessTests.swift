@@ -106,8 +106,8 @@ struct AgentInProcessTests {
   @Test func readyIsSentOnceListeningAndArmed() async throws {
     let provider = TestHTTPServer(body: "{}")
     defer { provider.stop() }
-    let scheduled = Mutex<[Int]>([])
-    let box = Mutex<ProbeScheduler<ManualClock>?>(nil)
+    let scheduled = Locked<[Int]>([])
+    let box = Locked<ProbeScheduler<ManualClock>?>(nil)
     let a = try await InProcessAgent(
       yaml: Self.yaml(provider: provider.baseURL),
       onNotify: { message in
@@ -173,9 +173,9 @@ struct AgentInProcessTests {
     let provider = TestHTTPServer(body: "{}")
     defer { provider.stop() }
     let first = DispatchSemaphore(value: 0)
-    let calls = Mutex(0)
-    let generationAtSecondLoad = Mutex<UInt64?>(nil)
-    let current = Mutex<CurrentConfig?>(nil)
+    let calls = Locked(0)
+    let generationAtSecondLoad = Locked<UInt64?>(nil)
+    let current = Locked<CurrentConfig?>(nil)
     let entered = EventLog<Int>()
     let queued = EventLog<Int>()
     let base = provider.baseURL

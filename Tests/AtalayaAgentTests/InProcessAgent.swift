@@ -119,7 +119,7 @@ final class RecordingStateFiles: StateFileSystem {
     var onIOQueue: Bool
   }
 
-  let failing = Mutex<Set<String>>([])
+  let failing = Locked<Set<String>>([])
   let writes = EventLog<Write>()
   private let disk = DiskStateFileSystem()
 
@@ -145,9 +145,9 @@ final class RecordingStateFiles: StateFileSystem {
 
 /// Configuration text a test changes between reloads.
 final class ConfigText: Sendable {
-  private let text: Mutex<String>
+  private let text: Locked<String>
 
-  init(_ text: String) { self.text = Mutex(text) }
+  init(_ text: String) { self.text = Locked(text) }
 
   var value: String { text.withLock { $0 } }
 

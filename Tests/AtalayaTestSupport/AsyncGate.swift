@@ -1,3 +1,4 @@
+import AtalayaCore
 import Synchronization
 
 /// A one-shot gate: tasks `wait()` until a test calls `open()`.
@@ -6,7 +7,7 @@ public final class AsyncGate: Sendable {
     var open = false
     var waiters: [CheckedContinuation<Void, Never>] = []
   }
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   public init() {}
 

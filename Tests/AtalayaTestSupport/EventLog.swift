@@ -1,3 +1,4 @@
+import AtalayaCore
 import Synchronization
 
 /// Events the code under test reports (outcomes, evaluations, requests a test server
@@ -15,7 +16,7 @@ public final class EventLog<Event: Sendable>: Sendable {
     var waiters: [Waiter] = []
   }
 
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   public init() {}
 

@@ -1,3 +1,4 @@
+import AtalayaCore
 import Synchronization
 
 /// A `Clock` tests move by hand. Sleepers wake when ``advance(by:)`` reaches their deadline;
@@ -33,7 +34,7 @@ public final class ManualClock: Clock, Sendable {
     }
   }
 
-  private let state = Mutex(State())
+  private let state = Locked(State())
 
   public init() {}
 

@@ -3,10 +3,10 @@ import Synchronization
 
 /// A time source tests move by hand: no test waits for wall-clock time.
 public final class ManualTimeSource: TimeSource {
-  private let current: Mutex<Timestamp>
+  private let current: Locked<Timestamp>
 
   public init(_ start: Timestamp = Timestamp(seconds: 1_800_000_000)) {
-    current = Mutex(start)
+    current = Locked(start)
   }
 
   public func now() -> Timestamp { current.withLock { $0 } }

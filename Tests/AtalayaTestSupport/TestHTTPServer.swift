@@ -1,3 +1,4 @@
+import AtalayaCore
 import Glibc
 import HTTPClient
 import Synchronization
@@ -40,7 +41,7 @@ public final class TestHTTPServer: Sendable {
 
   public let port: Int
   private let listenFD: Int32
-  private let state = Mutex(State())
+  private let state = Locked(State())
   private let stopped = Atomic<Bool>(false)
   private let handler: @Sendable (Request) -> Action
   /// Every request, appended once the handler chose its answer (before it is sent):

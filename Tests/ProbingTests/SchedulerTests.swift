@@ -12,9 +12,9 @@ private final class RunLog: Sendable {
     var at: Duration
     var lateness: Duration
   }
-  let events = Mutex<[Event]>([])
-  let running = Mutex<[CheckID: Int]>([:])
-  let maxConcurrent = Mutex<Int>(0)
+  let events = Locked<[Event]>([])
+  let running = Locked<[CheckID: Int]>([:])
+  let maxConcurrent = Locked<Int>(0)
 
   func count(_ id: CheckID) -> Int { events.withLock { $0.filter { $0.id == id }.count } }
   func times(_ id: CheckID) -> [Duration] {
@@ -132,7 +132,7 @@ struct SchedulerTests {
   @Test func progressFailsWhenARunIsStuckOrTheTickStops() async {
     let clock = ManualClock()
     let gate = AsyncGate()
-    let started = Mutex(false)
+    let started = Locked(false)
     let scheduler = ProbeScheduler(clock: clock, tickInterval: .seconds(1)) { _, _ in
       started.withLock { $0 = true }
       await gate.wait()

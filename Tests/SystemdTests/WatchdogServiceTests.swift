@@ -1,3 +1,4 @@
+import AtalayaCore
 import AtalayaTestSupport
 import Logging
 import ServiceLifecycle
@@ -7,7 +8,7 @@ import Testing
 
 /// A switch the tests flip to simulate a stalled agent.
 final class ProgressSwitch: Sendable {
-  private let value = Mutex(true)
+  private let value = Locked(true)
   var isOn: Bool {
     get { value.withLock { $0 } }
     set { value.withLock { $0 = newValue } }

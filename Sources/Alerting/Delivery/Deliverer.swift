@@ -54,7 +54,7 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
     case send(OutboxEntry, ReceiverConfig)
   }
 
-  private let state: Mutex<State>
+  private let state: Locked<State>
   private let store: StateStore?
   /// Wakes ``run()`` to start the workers ``apply(receivers:)`` or an ended worker left.
   private let wakeups: AsyncStream<Void>
@@ -95,7 +95,7 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
     self.externalURL = externalURL
     self.console = console
     self.logger = logger
-    self.state = Mutex(State(outbox: outbox))
+    self.state = Locked(State(outbox: outbox))
     (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     let stops = state.withLock { s in
       s.receivers = Dictionary(receivers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })

@@ -23,7 +23,7 @@ where C.Duration == Duration {
   /// /proc reads get their own queue: a scrape never waits behind a state file's fsync.
   private let procIO: BlockingIO
   /// The exposition buffer, kept between scrapes (held only while rendering).
-  private let renderer = Mutex(MetricsRenderer())
+  private let renderer = Locked(MetricsRenderer())
 
   init(
     time: any TimeSource, startedAt: Timestamp, health: HealthStore, cost: CostTracker,

@@ -83,7 +83,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
   public let reloader: ReloadService
   public let presenter: AgentPresenter<C>
   /// The running group, and whether a shutdown was asked for before it existed.
-  private let group = Mutex<(running: ServiceGroup?, shutdownRequested: Bool)>((nil, false))
+  private let group = Locked<(running: ServiceGroup?, shutdownRequested: Bool)>((nil, false))
   private let startedAt: Timestamp
 
   /// Builds the agent for `config` and restores its state files (a corrupt one is set

@@ -122,9 +122,9 @@ where C.Duration == Duration {
 
 /// What was last written to `alerts.json`, to write it only when it changed.
 final class SavedEngine: Sendable {
-  private let last: Mutex<AlertEngine>
+  private let last: Locked<AlertEngine>
 
-  init(_ engine: AlertEngine) { last = Mutex(engine) }
+  init(_ engine: AlertEngine) { last = Locked(engine) }
 
   func needsWrite(_ engine: AlertEngine, final: Bool) -> Bool {
     last.withLock { last in

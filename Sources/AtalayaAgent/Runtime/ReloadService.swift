@@ -41,10 +41,10 @@ public final class ReloadService: Service, Sendable {
   private let statusLine: @Sendable () -> String
   private let trapsSIGHUP: Bool
   private let logger: Logger
-  private let state: Mutex<State>
+  private let state: Locked<State>
   private let requests: AsyncStream<Request>
   private let queue: AsyncStream<Request>.Continuation
-  private let stopping = Mutex(false)
+  private let stopping = Locked(false)
   private let onQueued: (@Sendable () -> Void)?
 
   init(
@@ -63,7 +63,7 @@ public final class ReloadService: Service, Sendable {
     self.statusLine = statusLine
     self.trapsSIGHUP = trapsSIGHUP
     self.logger = logger
-    state = Mutex(State(lastSuccess: time.now(), generation: current.generation.number))
+    state = Locked(State(lastSuccess: time.now(), generation: current.generation.number))
     (requests, queue) = AsyncStream.makeStream()
   }
 

@@ -5,9 +5,9 @@ import Synchronization
 /// The alert engine's state behind a lock: written only by the evaluation service (one
 /// evaluation at a time), read by /api/v1/alerts and /metrics.
 public final class AlertStore: Sendable {
-  private let engine: Mutex<AlertEngine>
+  private let engine: Locked<AlertEngine>
 
-  public init(_ engine: AlertEngine) { self.engine = Mutex(engine) }
+  public init(_ engine: AlertEngine) { self.engine = Locked(engine) }
 
   /// The engine as it is now (a value: evaluating a copy changes nothing here).
   public var current: AlertEngine { engine.withLock { $0 } }

@@ -17,9 +17,9 @@ public struct ConfigGeneration: Sendable {
 /// The generation in force, for the services that read the configuration each round
 /// (rule evaluation, account polls, price refresh). Written only by the reload service.
 public final class CurrentConfig: Sendable {
-  private let current: Mutex<ConfigGeneration>
+  private let current: Locked<ConfigGeneration>
 
-  public init(_ generation: ConfigGeneration) { current = Mutex(generation) }
+  public init(_ generation: ConfigGeneration) { current = Locked(generation) }
 
   public var generation: ConfigGeneration { current.withLock { $0 } }
   public var config: AtalayaConfig { current.withLock { $0.config } }

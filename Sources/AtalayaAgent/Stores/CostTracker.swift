@@ -13,10 +13,10 @@ public final class CostTracker: Sendable {
     var window: Duration
   }
 
-  let state: Mutex<State>
+  let state: Locked<State>
 
   public init(config: AtalayaConfig) {
-    state = Mutex(
+    state = Locked(
       State(
         ledger: CostLedger(config: config), traffic: UsageTraffic(window: config.window),
         usageAPI: config.cost.usageAPI, window: config.window))

@@ -31,12 +31,12 @@ public final class HealthStore: Sendable {
     var lastStatusUpdate = Timestamp(seconds: 0)
   }
 
-  private let state: Mutex<State>
+  private let state: Locked<State>
   private let prober: Prober
 
   public init(config: AtalayaConfig, prober: Prober) {
     self.prober = prober
-    state = Mutex(
+    state = Locked(
       State(
         fleet: FleetHealth(config: config), requests: Self.requests(for: config, prober: prober)))
   }

@@ -1,3 +1,4 @@
+import AtalayaCore
 import Synchronization
 import Systemd
 
@@ -5,7 +6,7 @@ import Systemd
 /// with the configuration's checks. READY=1 goes to systemd once, when the second of
 /// the two happens, never before (``ReadinessState`` decides; this class sends).
 public final class Readiness: Sendable {
-  private let state = Mutex(ReadinessState())
+  private let state = Locked(ReadinessState())
   private let notifier: SystemdNotifier
   private let statusLine: @Sendable () -> String
 

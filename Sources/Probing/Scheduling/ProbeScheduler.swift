@@ -47,7 +47,7 @@ public final class ProbeScheduler<C: Clock>: Sendable where C.Duration == Durati
   private let origin: C.Instant
   private let runCheck: Run
   private let tickInterval: Duration
-  private let state: Mutex<State>
+  private let state: Locked<State>
   /// Wakes ``run()`` to start what ``apply(_:)`` or an ended job left to start.
   private let wakeups: AsyncStream<Void>
   private let wake: AsyncStream<Void>.Continuation
@@ -61,7 +61,7 @@ public final class ProbeScheduler<C: Clock>: Sendable where C.Duration == Durati
     self.origin = clock.now
     self.runCheck = run
     self.tickInterval = tickInterval
-    self.state = Mutex(State(lastTick: clock.now))
+    self.state = Locked(State(lastTick: clock.now))
     (wakeups, wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
   }
 
