@@ -112,3 +112,26 @@ import Testing
     #expect(Int.min.saturatingAdding(-1) == .min)
   }
 }
+
+/// Issue 15, finding 12: OpenRouter's `limit_reset` was copied verbatim into the status API.
+@Suite struct ProviderStringBoundsTests {
+  func reset(_ value: JSONValue) -> String? {
+    AccountInfo.parse(.members([("data", .members([("usage", 1), ("limit_reset", value)]))]))?
+      .limitReset
+  }
+
+  @Test func limitResetIsKeptOnlyWhenShortAndPrintable() {
+    #expect(reset("monthly") == "monthly")
+    #expect(reset("2026-12-01T00:00:00Z") == "2026-12-01T00:00:00Z")
+    #expect(reset(.string(String(repeating: "x", count: 65))) == nil)
+    #expect(reset("line\nbreak") == nil)
+    #expect(reset("\u{202E}rtl") == nil)
+  }
+
+  @Test func absurdAccountAmountsAreDropped() {
+    let info = AccountInfo.parse(
+      .members([("data", .members([("usage", 1), ("limit", .number(1e300))]))]))
+    #expect(info?.usage == 1)
+    #expect(info?.limit == nil)
+  }
+}
