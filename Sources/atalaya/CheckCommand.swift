@@ -15,15 +15,15 @@ struct CheckCommand: ParsableCommand {
     let path = options.path(environment: env)
     do {
       let config = try ConfigLoader.load(path: path, environment: env)
+      if let dir = config.stateDir, let problem = StateFile.writeProblem(directory: dir) {
+        printError("\(path): valid, but state_dir cannot be used: \(problem)")
+        throw ExitCode(1)
+      }
       print("\(path): valid")
       let summary = ConfigSummary(config: config)
       print(summary.render())
       print(summary.probeSpend.render())
       print(config.effectiveAlerting.summaryLines().joined(separator: "\n"))
-      if let dir = config.stateDir, let problem = StateFile.writeProblem(directory: dir) {
-        printError("state_dir: \(problem)")
-        throw ExitCode(1)
-      }
     } catch let error as ConfigErrors {
       printError(
         "\(path): invalid (\(error.errors.count) error\(error.errors.count == 1 ? "" : "s"))")

@@ -41,6 +41,22 @@ struct CommandLineTests {
     #expect(!r.stdout.contains(testAPIKey))
   }
 
+  /// Issue 15, finding 12: a state_dir the agent cannot write was only logged at run time.
+  @Test func checkFailsWhenStateDirCannotBeUsed() async throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    var config = TestConfig(listenPort: 9999, simulatorPort: 1, providers: ["one"])
+    config.stateDir = try dir.write("not-a-directory", "x")
+    let bad = try await run(["check", "--config", try dir.write("bad.yml", config.yaml)], in: dir)
+    #expect(bad.code == 1)
+    #expect(bad.stderr.contains("state_dir cannot be used"), "stderr: \(bad.stderr)")
+    #expect(bad.stderr.contains("is not a directory"))
+    config.stateDir = dir.path + "/state"
+    let good = try await run(
+      ["check", "--config", try dir.write("good.yml", config.yaml)], in: dir)
+    #expect(good.code == 0, "stderr: \(good.stderr)")
+  }
+
   @Test func checkListsEveryErrorWithLineAndColumnAndNoSecret() async throws {
     let dir = try TemporaryDirectory()
     defer { dir.cleanup() }
