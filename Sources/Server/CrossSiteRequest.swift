@@ -17,7 +17,29 @@ public enum CrossSiteRequest {
     else {
       return "cross-origin request refused: Origin is not this agent"
     }
+    // DNS rebinding: a page on a name the attacker controls, re-pointed at 127.0.0.1,
+    // is "same origin" with its own name. A browser write is taken only when the
+    // agent was addressed by IP address or as localhost.
+    guard isAddressOrLocalhost(host(of: authority)) else {
+      return "browser request refused: address the agent by IP or localhost"
+    }
     return nil
+  }
+
+  /// The host of `host:port`, `[v6]:port` or a bare host.
+  static func host(of authority: String) -> Substring {
+    if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+      return authority[authority.index(after: authority.startIndex)..<close]
+    }
+    return authority.split(separator: ":", maxSplits: 1).first ?? ""
+  }
+
+  static func isAddressOrLocalhost(_ host: Substring) -> Bool {
+    if host.lowercased() == "localhost" { return true }
+    if host.contains(":") { return host.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } }
+    let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+    return parts.count == 4
+      && parts.allSatisfy { p in !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isNumber) }
   }
 }
 

@@ -116,6 +116,20 @@ import Testing
       try await client.execute(uri: "/api/v1/usage", method: .post, body: event).status == .ok)
   }
 
+  @Test func dnsRebindingIsRefusedAndAddressesAreRecognised() {
+    // A page on evil.example re-pointed at 127.0.0.1 is "same origin" with itself.
+    #expect(
+      CrossSiteRequest.refusal(
+        headers: [.origin: "http://evil.example:9478"], authority: "evil.example:9478")?
+        .contains("IP or localhost") == true)
+    for authority in ["127.0.0.1:9478", "localhost:9478", "[::1]:9478", "10.0.0.7"] {
+      let origin = "http://" + authority
+      #expect(
+        CrossSiteRequest.refusal(headers: [.origin: origin], authority: authority) == nil,
+        "\(authority)")
+    }
+  }
+
   /// Issue 15, finding 7: `admin_api.bearer_token` gates POST /-/reload; the scheme is
   /// matched case-insensitively (finding 12).
   @Test func adminTokenGatesReload() async throws {

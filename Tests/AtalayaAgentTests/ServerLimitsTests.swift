@@ -18,12 +18,17 @@ import Testing
     return count
   }
 
-  @Test func halfOpenConnectionsAreClosedAndCapped() async throws {
+  /// Runs `body` against an agent that closes silent connections after 300 ms and serves
+  /// at most 8 at once; `body` gets its port.
+  func withTightLimits(_ body: @escaping @Sendable (Int) async throws -> Void) async throws {
     let a = try await InProcessAgent(
       yaml: AgentInProcessTests.yaml(provider: "http://127.0.0.1:\(refusedPort())"),
       serverLimits: ServerLimits(idleTimeout: .milliseconds(300), maxConnections: 8))
-    try await a.running { a in
-      let port = await a.ports.wait(count: 1)[0]
+    try await a.running { a in try await body(await a.ports.wait(count: 1)[0]) }
+  }
+
+  @Test func halfOpenConnectionsAreClosedAndCapped() async throws {
+    try await withTightLimits { port in
       let before = Self.openDescriptors()
       // Half a header block, then silence; and a request whose body never comes.
       var clients = try (0..<40).map { _ in try HalfOpenConnection(port: port) }
@@ -45,11 +50,7 @@ import Testing
   }
 
   @Test func anIdleConnectionIsClosedAndTheServerStaysUp() async throws {
-    let a = try await InProcessAgent(
-      yaml: AgentInProcessTests.yaml(provider: "http://127.0.0.1:\(refusedPort())"),
-      serverLimits: ServerLimits(idleTimeout: .milliseconds(300), maxConnections: 8))
-    try await a.running { a in
-      let port = await a.ports.wait(count: 1)[0]
+    try await withTightLimits { port in
       let idle = try HalfOpenConnection(port: port, sending: "")
       #expect(await idle.closedByServer(within: .seconds(30)))
       let healthy = try await TestHTTPClient.request("GET", port: port, path: "/-/healthy")
