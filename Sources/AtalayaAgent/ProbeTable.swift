@@ -17,7 +17,7 @@ public enum ProbeTable {
         ms(o.timings?.firstByte),
         ms(o.ttft),
         o.usage.map { "\($0.inputTokens)/\($0.outputTokens)" } ?? "-",
-        o.message.map { String($0.prefix(60)) } ?? "",
+        detail(o),
       ])
     }
     var widths = [Int](repeating: 0, count: header.count)
@@ -27,6 +27,21 @@ public enum ProbeTable {
         i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count)
       }.joined(separator: "  ").trimmingTrailingSpaces()
     }.joined(separator: "\n")
+  }
+
+  /// The message (cut to 100 characters), the expected models a list lacked, and when
+  /// the provider said to come back.
+  static func detail(_ o: ProbeOutcome) -> String {
+    var parts: [String] = []
+    if let message = o.message { parts.append(String(message.prefix(100))) }
+    if let missing = o.missingModels {
+      parts.append(
+        missing.isEmpty
+          ? "all expected models listed"
+          : "model_unavailable: \(missing.joined(separator: ", ")) not listed")
+    }
+    if let resume = o.resumeAt { parts.append("retry at \(RFC3339.format(resume))") }
+    return parts.joined(separator: "; ")
   }
 
   /// Milliseconds, rounded, or "-".

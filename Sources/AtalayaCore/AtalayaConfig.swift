@@ -39,6 +39,11 @@ public struct AtalayaConfig: Sendable, Equatable {
     self.adminAPI = adminAPI
   }
 
+  /// The breaker settings `check` runs with.
+  public func breaker(for check: CheckConfig) -> CircuitBreakerConfig {
+    check.circuitBreaker ?? circuitBreaker
+  }
+
   /// Every check of every provider, in config order.
   public var allChecks: [(provider: ProviderConfig, check: CheckConfig)] {
     providers.flatMap { p in p.checks.map { (p, $0) } }
@@ -80,24 +85,6 @@ public struct CheckDefaults: Sendable, Equatable {
   public init(interval: Duration = .seconds(30), timeout: Duration = .seconds(15)) {
     self.interval = interval
     self.timeout = timeout
-  }
-}
-
-/// Circuit-breaker settings, shared by every check.
-public struct CircuitBreakerConfig: Sendable, Equatable, Codable {
-  /// Consecutive failures that open the circuit.
-  public var failureThreshold: Int
-  /// Time the circuit stays open before it lets a probe through (half-open).
-  public var resetTimeout: Duration
-  /// Consecutive successes in half-open that close the circuit.
-  public var successThreshold: Int
-
-  public init(
-    failureThreshold: Int = 5, resetTimeout: Duration = .seconds(60), successThreshold: Int = 2
-  ) {
-    self.failureThreshold = failureThreshold
-    self.resetTimeout = resetTimeout
-    self.successThreshold = successThreshold
   }
 }
 
@@ -179,12 +166,23 @@ public struct CheckConfig: Sendable, Equatable {
   public var slow: Duration
   public var interval: Duration
   public var timeout: Duration
+  /// The breaker settings when they differ from the top level's (a provider or check
+  /// `circuit_breaker:`, or `count_rate_limited`); nil uses ``AtalayaConfig/circuitBreaker``.
+  public var circuitBreaker: CircuitBreakerConfig?
+  /// Models a `kind: models` check expects in the provider's list (`expect:`).
+  public var expectedModels: [String]
+  /// The reasoning effort a chat probe asks for (see ``ReasoningProbe``); nil sends none.
+  public var reasoningEffort: String?
 
   public init(
     kind: CheckKind = .chat, model: String, maxTokens: Int = 8, stream: Bool = false,
     slow: Duration = .seconds(10), interval: Duration = .seconds(30),
-    timeout: Duration = .seconds(15)
+    timeout: Duration = .seconds(15), circuitBreaker: CircuitBreakerConfig? = nil,
+    expectedModels: [String] = [], reasoningEffort: String? = nil
   ) {
+    self.reasoningEffort = reasoningEffort
+    self.circuitBreaker = circuitBreaker
+    self.expectedModels = expectedModels
     self.kind = kind
     self.model = model
     self.maxTokens = maxTokens

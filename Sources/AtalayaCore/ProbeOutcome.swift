@@ -46,12 +46,30 @@ public struct TokenUsage: Sendable, Codable, Hashable {
   }
 }
 
-/// The rate-limit resource a header reports on (the `resource` label).
+/// The rate-limit resource a header reports on (the `resource` label). `requests` and
+/// `tokens` are the provider's main limits (OpenAI, Groq, Anthropic, OpenRouter's
+/// `X-RateLimit-*`); the suffixed ones are limits per period (Cerebras' `…-requests-day`,
+/// `…-tokens-minute`).
 public enum RateLimitResource: String, CaseIterable, Sendable, Codable, Hashable {
   case requests
   case tokens
   case inputTokens = "input_tokens"
   case outputTokens = "output_tokens"
+  case requestsMinute = "requests_minute"
+  case requestsHour = "requests_hour"
+  case requestsDay = "requests_day"
+  case tokensMinute = "tokens_minute"
+  case tokensHour = "tokens_hour"
+  case tokensDay = "tokens_day"
+
+  /// The resources Anthropic's `anthropic-ratelimit-*` headers report.
+  public static let anthropic: [RateLimitResource] = [
+    .requests, .tokens, .inputTokens, .outputTokens,
+  ]
+  /// The per-period resources (`x-ratelimit-*-{requests,tokens}-{minute,hour,day}`).
+  public static let perPeriod: [RateLimitResource] = [
+    .requestsMinute, .requestsHour, .requestsDay, .tokensMinute, .tokensHour, .tokensDay,
+  ]
 }
 
 /// Rate-limit headroom for one resource, read from response headers.
@@ -92,12 +110,21 @@ public struct ProbeOutcome: Sendable, Codable, Hashable {
   public var retryAfter: Double?
   /// A short human-readable reason for a failure, secrets removed.
   public var message: String?
+  /// When the provider said to come back: `Retry-After`, the reset of a spent rate limit,
+  /// or the date a quota message names ("You will regain access on …").
+  public var resumeAt: Timestamp?
+  /// For a models check with `expect`: the expected models its list lacked (empty when
+  /// all were listed); nil otherwise.
+  public var missingModels: [String]?
 
   public init(
     check: CheckID, result: ResultClass, startedAt: Timestamp, httpStatus: Int? = nil,
     timings: PhaseTimings? = nil, ttft: Double? = nil, usage: TokenUsage? = nil,
-    rateLimits: [RateLimitReading] = [], retryAfter: Double? = nil, message: String? = nil
+    rateLimits: [RateLimitReading] = [], retryAfter: Double? = nil, message: String? = nil,
+    resumeAt: Timestamp? = nil, missingModels: [String]? = nil
   ) {
+    self.missingModels = missingModels
+    self.resumeAt = resumeAt
     self.check = check
     self.result = result
     self.startedAt = startedAt

@@ -10,6 +10,8 @@ public enum ResultClass: String, CaseIterable, Sendable, Codable, Hashable {
   case quotaExhausted = "quota_exhausted"
   case overloaded
   case auth
+  /// The model does not exist, was retired, or no endpoint serves it.
+  case modelUnavailable = "model_unavailable"
   case clientError = "client_error"
   case serverError = "server_error"
   case streamError = "stream_error"

@@ -68,6 +68,28 @@ public enum Catalogue {
     help: "Circuit breaker state of the check: 1 for the current state, 0 for the others.",
     type: .gauge, labelNames: ["provider", "model", "state"])
 
+  public static let circuitOpenReason = MetricFamily(
+    name: "atalaya_circuit_open_reason",
+    help:
+      "Why the check's circuit is open or half-open (1 for the reason, 0 for the others): "
+      + "consecutive_failures, error_rate, latency, quota_exhausted or auth; "
+      + "no series while the circuit is closed.",
+    type: .gauge, labelNames: ["provider", "model", "reason"])
+
+  public static let circuitNextProbeTimestampSeconds = MetricFamily(
+    name: "atalaya_circuit_next_probe_timestamp_seconds",
+    help:
+      "When the check will next be probed while its circuit is open or a Retry-After holds it "
+      + "back (Unix time); no series while it is probed normally.",
+    type: .gauge, labelNames: ["provider", "model"])
+
+  public static let modelListed = MetricFamily(
+    name: "atalaya_model_listed",
+    help:
+      "Whether a model a `kind: models` check expects is in the provider's model list (1) "
+      + "or missing from it (0).",
+    type: .gauge, labelNames: ["provider", "model"])
+
   public static let providerStatus = MetricFamily(
     name: "atalaya_provider_status",
     help: "Overall status of the provider: 1 for the current status, 0 for the others.",
@@ -242,7 +264,8 @@ public enum Catalogue {
   public static let all: [MetricFamily] = [
     probeSuccess, probeDurationSeconds, probePhaseSeconds, probeTTFTSeconds, probeHTTPStatus,
     probesTotal,
-    windowSuccessRatio, windowLatencySeconds, circuitState, providerStatus,
+    windowSuccessRatio, windowLatencySeconds, circuitState, circuitOpenReason,
+    circuitNextProbeTimestampSeconds, modelListed, providerStatus,
     rateLimitRemaining, rateLimitResetSeconds, tokensTotal,
     costUSDTotal, costPerHourUSD, priceMissing, accountUsageUSD, accountLimitUSD,
     accountLimitRemainingUSD, budgetLimitUSD, budgetSpentUSD, budgetRemainingUSD, budgetUsedRatio,

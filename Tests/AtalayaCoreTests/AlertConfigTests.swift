@@ -93,7 +93,8 @@ struct AlertConfigTests {
     #expect(
       summary == [
         "error_rate > 5% for 2m critical", "latency_p95 > 5s for 5m warning",
-        "provider_down == 1 for 1m critical", "cost_per_hour > $10 for 10m warning",
+        "provider_down == 1 for 1m critical", "model_listed == 0 for 0s warning",
+        "cost_per_hour > $10 for 10m warning",
         "budget_remaining_usd < $10 for 0s critical", "budget_used_ratio >= 80% for 0s warning",
       ])
     for rule in AlertRule.defaults {
@@ -301,6 +302,6 @@ struct AlertConfigSummaryTests {
         "silences: 1",
       ])
     #expect(
-      AlertingConfig().summaryLines().first == "alerting: 6 rules (defaults), evaluated every 15s")
+      AlertingConfig().summaryLines().first == "alerting: 7 rules (defaults), evaluated every 15s")
   }
 }

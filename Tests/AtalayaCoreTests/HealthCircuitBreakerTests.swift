@@ -18,7 +18,11 @@ import Testing
     #expect(breaker.consecutiveFailures == 2)
     clock.advance(by: .seconds(1))
     let opened = breaker.record(success: false, at: clock.now())
-    #expect(opened == CircuitBreaker.Transition(from: .closed, to: .open, at: t0 + .seconds(1)))
+    #expect(
+      opened
+        == CircuitBreaker.Transition(
+          from: .closed, to: .open, at: t0 + .seconds(1), reason: .consecutiveFailures,
+          retryAt: t0 + .seconds(61)))
     #expect(opened?.description == "closed -> open")
     #expect(breaker.openedAt == t0 + .seconds(1))
     #expect(breaker.state(at: clock.now()) == .open)
@@ -52,7 +56,10 @@ import Testing
     breaker.record(success: true, at: probeTime)  // one trial success…
     let reopened = breaker.record(success: false, at: probeTime + .seconds(5))  // …then a failure
     #expect(
-      reopened == CircuitBreaker.Transition(from: .halfOpen, to: .open, at: t0 + .seconds(75)))
+      reopened
+        == CircuitBreaker.Transition(
+          from: .halfOpen, to: .open, at: t0 + .seconds(75), reason: .consecutiveFailures,
+          retryAt: t0 + .seconds(135)))
     #expect(breaker.openedAt == t0 + .seconds(75))
     #expect(breaker.state(at: t0 + .seconds(134)) == .open)
     #expect(breaker.state(at: t0 + .seconds(135)) == .halfOpen)

@@ -266,7 +266,7 @@ import Testing
   @Test func ollamaStringErrorAndPlainTextBodies() {
     let o = outcome(
       cannedResponse(status: 404, body: #"{"error":"model 'x' not found"}"#), ollama, chat())
-    #expect(o.result == .clientError)
+    #expect(o.result == .modelUnavailable)
     #expect(o.message == "HTTP 404: model 'x' not found")
     let text = outcome(
       cannedResponse(status: 502, contentType: "text/plain", body: "Bad gateway\n"), openai, chat())
@@ -343,7 +343,8 @@ import Testing
     let o = outcome(
       cannedResponse(status: 200, contentType: "text/event-stream", body: body), anthropic,
       chat(stream: true))
-    #expect(o.result == .streamError)
+    // The cause outranks the transport: an overloaded_error event is `overloaded`.
+    #expect(o.result == .overloaded)
     #expect(o.message == "HTTP 200: error in stream: Overloaded")
   }
 

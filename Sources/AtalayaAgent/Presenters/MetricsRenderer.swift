@@ -98,6 +98,30 @@ struct MetricsRenderer: Sendable {
       }
     }
 
+    writer.family(Catalogue.circuitOpenReason)
+    for c in checks where c.circuit != .closed {
+      guard let reason = c.health.breaker.reason else { continue }
+      for r in CircuitOpenReason.allCases {
+        writer.sample(
+          Catalogue.circuitOpenReason, c.id.provider, c.id.model, r.rawValue,
+          value: r == reason ? 1 : 0)
+      }
+    }
+
+    writer.family(Catalogue.circuitNextProbeTimestampSeconds)
+    for c in checks {
+      guard let next = c.health.breaker.nextProbeAt(now: view.at) else { continue }
+      writer.sample(
+        Catalogue.circuitNextProbeTimestampSeconds, c.id.provider, c.id.model, value: next.seconds)
+    }
+
+    writer.family(Catalogue.modelListed)
+    for c in checks {
+      for (model, listed) in c.listedModels {
+        writer.sample(Catalogue.modelListed, c.id.provider, model, value: listed ? 1 : 0)
+      }
+    }
+
     writer.family(Catalogue.providerStatus)
     for p in view.providers {
       for status in ProviderStatus.allCases {

@@ -18,7 +18,7 @@ struct StatusReport {
       ("generated_at", .string(RFC3339.format(view.at))),
       ("started_at", .string(RFC3339.format(startedAt))),
       ("window_seconds", .number(view.window.seconds)),
-      ("providers", .array(view.providers.map(Self.provider))),
+      ("providers", .array(view.providers.map { Self.provider($0, at: view.at) })),
       ("cost", cost.map(Self.cost) ?? .null),
     ])
   }
@@ -29,7 +29,7 @@ struct StatusReport {
 
   static func time(_ t: Timestamp?) -> JSONValue { .string(t.map(RFC3339.format)) }
 
-  static func provider(_ p: ProviderView) -> JSONValue {
+  static func provider(_ p: ProviderView, at now: Timestamp) -> JSONValue {
     let s = ProviderSummary(p)
     return .members([
       ("name", .string(p.name)),
@@ -51,17 +51,20 @@ struct StatusReport {
           ])
         } ?? .null
       ),
-      ("checks", .array(p.checks.map(check))),
+      ("checks", .array(p.checks.map { check($0, at: now) })),
     ])
   }
 
-  static func check(_ c: CheckView) -> JSONValue {
+  static func check(_ c: CheckView, at now: Timestamp) -> JSONValue {
     let last = c.health.lastOutcome
-    return .members([
+    let breaker = c.health.breaker
+    var members: [(String, JSONValue)] = [
       ("model", .string(c.id.model)),
       ("kind", .string(c.check.kind.rawValue)),
       ("healthy", .bool(c.isHealthy)),
       ("circuit_state", .string(c.circuit.rawValue)),
+      ("circuit_reason", .string(c.circuit == .closed ? nil : breaker.reason?.rawValue)),
+      ("next_probe_at", time(breaker.nextProbeAt(now: now))),
       ("last_result", .string(last?.result.rawValue)),
       ("last_http_status", .number(last?.httpStatus.map(Double.init))),
       ("last_probe_at", time(last?.startedAt)),
@@ -69,7 +72,29 @@ struct StatusReport {
       ("latency_p95_ms", ms(c.stats.p95)),
       ("ttft_p95_ms", ms(c.stats.ttftP95)),
       ("probes_in_window", .number(Double(c.stats.total))),
-    ])
+    ]
+    if !c.check.expectedModels.isEmpty {
+      let listed = Dictionary(c.listedModels.map { ($0.model, $0.listed) }) { a, _ in a }
+      members.append(
+        (
+          "expected_models",
+          .array(
+            c.check.expectedModels.map { model in
+              let state = listed[model]
+              return .members([
+                ("model", .string(model)),
+                ("listed", state.map(JSONValue.bool) ?? .null),
+                (
+                  "status",
+                  .string(
+                    state.map { $0 ? "listed" : ResultClass.modelUnavailable.rawValue }
+                      ?? "unknown")
+                ),
+              ])
+            })
+        ))
+    }
+    return .members(members)
   }
 }
 

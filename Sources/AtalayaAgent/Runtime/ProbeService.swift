@@ -74,12 +74,14 @@ struct ProbeRun: Sendable {
     cost.recordProbe(outcome)
     let recorded = health.record(outcome, at: now)
     if let transition = recorded.transition {
+      var metadata: Logger.Metadata = [
+        "provider": "\(outcome.check.provider)", "model": "\(outcome.check.model)",
+        "result": "\(outcome.result.rawValue)",
+      ]
+      if let reason = transition.reason { metadata["reason"] = "\(reason.rawValue)" }
+      if let retryAt = transition.retryAt { metadata["retry_at"] = "\(RFC3339.format(retryAt))" }
       logger.notice(
-        "circuit \(transition.from.rawValue) -> \(transition.to.rawValue)",
-        metadata: [
-          "provider": "\(outcome.check.provider)", "model": "\(outcome.check.model)",
-          "result": "\(outcome.result.rawValue)",
-        ])
+        "circuit \(transition.from.rawValue) -> \(transition.to.rawValue)", metadata: metadata)
     }
     if !outcome.result.isSuccess {
       logger.debug(

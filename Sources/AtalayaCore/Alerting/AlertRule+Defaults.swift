@@ -5,6 +5,8 @@ extension AlertRule {
     rule("LLMHighErrorRate", .errorRate, .greater, 0.05, "error_rate > 5%", for: 120, "critical"),
     rule("LLMHighLatency", .latencyP95, .greater, 5, "latency_p95 > 5s", for: 300, "warning"),
     rule("LLMProviderDown", .providerDown, .equal, 1, "provider_down == 1", for: 60, "critical"),
+    rule(
+      "LLMModelUnavailable", .modelListed, .equal, 0, "model_listed == 0", for: 0, "warning"),
     rule("LLMHighCost", .costPerHour, .greater, 10, "cost_per_hour > $10", for: 600, "warning"),
     rule(
       "LLMBudgetLow", .budgetRemainingUSD, .less, 10, "budget_remaining_usd < $10", for: 0,

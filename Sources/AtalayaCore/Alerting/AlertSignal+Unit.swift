@@ -61,7 +61,8 @@ extension AlertSignal {
     case .costPerHour, .budgetRemainingUSD: .usd
     case .budgetExhaustionHours: .hours
     case .consecutiveFailures: .count
-    case .circuitOpen, .providerDown, .providerDegraded, .budgetThresholdCrossed: .boolean
+    case .circuitOpen, .providerDown, .providerDegraded, .budgetThresholdCrossed, .modelListed:
+      .boolean
     }
   }
 

@@ -2,7 +2,8 @@
 ///
 /// Per check (labels `provider`, `model`): `error_rate`, `success_rate`, `latency_p50`,
 /// `latency_p90`, `latency_p95`, `latency_p99`, `ttft_p95`, `consecutive_failures`,
-/// `circuit_open`, `ratelimit_remaining_ratio`. Per provider (label `provider`):
+/// `circuit_open`, `ratelimit_remaining_ratio`; per expected model of a models check
+/// `model_listed`. Per provider (label `provider`):
 /// `provider_down`, `provider_degraded`. A signal without data has no sample (an empty
 /// window is neither "0% errors" nor an error), so rules on it stay quiet. Cost and budget
 /// signals come from the cost tracker; the engine takes any samples.
@@ -33,6 +34,12 @@ public enum AlertSignals {
           add(.circuitOpen, check.health.breaker.state(at: now) == .closed ? 0 : 1)
         }
         add(.ratelimitRemainingRatio, remainingRatio(check.rateLimits))
+        for (model, listed) in check.listedModels {
+          samples.append(
+            SignalSample(
+              signal: .modelListed, labels: ["provider": check.id.provider, "model": model],
+              value: listed ? 1 : 0))
+        }
       }
       guard anyProbed else { continue }
       let labels = ["provider": provider.name]

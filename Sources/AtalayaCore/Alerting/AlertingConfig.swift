@@ -115,6 +115,9 @@ public enum AlertSignal: String, Sendable, Equatable, CaseIterable {
   case providerDown = "provider_down"
   case providerDegraded = "provider_degraded"
   case ratelimitRemainingRatio = "ratelimit_remaining_ratio"
+  /// 1 while a model a `kind: models` check expects is in the provider's list, 0 while it
+  /// is missing (labels provider, model).
+  case modelListed = "model_listed"
   case costPerHour = "cost_per_hour"
   case budgetRemainingUSD = "budget_remaining_usd"
   case budgetUsedRatio = "budget_used_ratio"

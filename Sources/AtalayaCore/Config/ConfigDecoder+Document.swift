@@ -49,8 +49,10 @@ extension ConfigDecoder {
       config.defaults = CheckDefaults(interval: defaults.interval, timeout: defaults.timeout)
     }
 
+    var breaker = BreakerLevel()
     if let node = e.value("circuit_breaker") {
-      config.circuitBreaker = circuitBreaker(node)
+      breaker = circuitBreaker(node, path: "circuit_breaker", inherited: breaker)
+      config.circuitBreaker = breaker.config
     }
 
     if let node = e.value("alerting") {
@@ -58,7 +60,14 @@ extension ConfigDecoder {
     }
 
     if let node = e.value("providers") {
-      config.providers = providers(node, defaults: defaults)
+      config.providers = providers(node, defaults: defaults, breaker: breaker)
+      // A check that runs with the top-level settings inherits them (nil).
+      for p in config.providers.indices {
+        for c in config.providers[p].checks.indices
+        where config.providers[p].checks[c].circuitBreaker == config.circuitBreaker {
+          config.providers[p].checks[c].circuitBreaker = nil
+        }
+      }
     } else {
       requireKey("providers", in: e, "no providers configured; add at least one under `providers`")
     }
@@ -164,31 +173,5 @@ extension ConfigDecoder {
       return nil
     }
     return ListenAddress(host: host, port: port)
-  }
-
-  func circuitBreaker(_ node: Node) -> CircuitBreakerConfig {
-    var result = CircuitBreakerConfig()
-    guard
-      let e = entries(
-        node, path: "circuit_breaker",
-        known: ["failure_threshold", "reset_timeout", "success_threshold"],
-        what: "circuit breaker settings")
-    else { return result }
-    if let n = e.value("failure_threshold"),
-      let v = int(n, path: e.path("failure_threshold"), range: ConfigLimits.failureThreshold)
-    {
-      result.failureThreshold = v
-    }
-    if let n = e.value("reset_timeout"),
-      let v = duration(n, path: e.path("reset_timeout"), range: ConfigLimits.resetTimeout)
-    {
-      result.resetTimeout = v
-    }
-    if let n = e.value("success_threshold"),
-      let v = int(n, path: e.path("success_threshold"), range: ConfigLimits.successThreshold)
-    {
-      result.successThreshold = v
-    }
-    return result
   }
 }

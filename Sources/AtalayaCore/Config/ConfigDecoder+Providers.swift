@@ -4,17 +4,20 @@ extension ConfigDecoder {
   static let providerKeys = [
     "name", "type", "base_url", "api_key", "api_key_file", "api_key_credential", "headers",
     "interval", "timeout",
-    "count_rate_limited", "checks", "account",
+    "count_rate_limited", "checks", "account", "circuit_breaker",
   ]
 
-  func providers(_ node: Node, defaults: Timing) -> [ProviderConfig] {
+  func providers(_ node: Node, defaults: Timing, breaker: BreakerLevel) -> [ProviderConfig] {
     guard let items = list(node, path: "providers", what: "providers") else { return [] }
     if items.isEmpty { fail("providers", at: node, "no providers configured; add at least one") }
     var result: [ProviderConfig] = []
     var firstByName: [String: Node] = [:]
     for (index, item) in items.enumerated() {
       let path = Self.element("providers", index)
-      guard let (provider, nameNode) = self.provider(item, path: path, defaults: defaults) else {
+      guard
+        let (provider, nameNode) = self.provider(
+          item, path: path, defaults: defaults, breaker: breaker)
+      else {
         continue
       }
       if let nameNode {
@@ -39,7 +42,9 @@ extension ConfigDecoder {
   }
 
   /// One provider, and the node of its name (for duplicate detection).
-  func provider(_ node: Node, path: String, defaults: Timing) -> (ProviderConfig, Node?)? {
+  func provider(_ node: Node, path: String, defaults: Timing, breaker inherited: BreakerLevel)
+    -> (ProviderConfig, Node?)?
+  {
     guard let e = entries(node, path: path, known: Self.providerKeys, what: "a provider") else {
       return nil
     }
@@ -92,8 +97,15 @@ extension ConfigDecoder {
 
     provider.account = accountPolling(e, type: type)
 
+    var breaker = inherited
+    if let n = e.value("circuit_breaker") {
+      breaker = circuitBreaker(n, path: e.path("circuit_breaker"), inherited: breaker)
+    }
+
     if let n = e.value("checks") {
-      provider.checks = checks(n, path: e.path("checks"), provider: timing)
+      provider.checks = checks(
+        n, path: e.path("checks"), provider: timing, breaker: breaker,
+        countRateLimited: provider.countRateLimited, providerType: provider.type)
     } else {
       requireKey("checks", in: e, "provider has no checks; add at least one under `checks`")
     }

@@ -8,6 +8,8 @@ public enum ConfigLimits {
   public static let failureThreshold: ClosedRange<Int> = 1...1000
   public static let successThreshold: ClosedRange<Int> = 1...1000
   public static let resetTimeout: ClosedRange<Duration> = .milliseconds(100)...(.seconds(24 * 3600))
+  /// `quota_recheck` and `auth_recheck`.
+  public static let recheck: ClosedRange<Duration> = .seconds(1)...(.seconds(7 * 24 * 3600))
   public static let port: ClosedRange<Int> = 0...65535
   public static let nameLength = 64
   /// The longest model id (it becomes a label value on every series of its check).

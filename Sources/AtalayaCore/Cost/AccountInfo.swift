@@ -31,8 +31,9 @@ public struct AccountInfo: Sendable, Equatable {
   /// Reads the `/key` document; nil when `data.usage` is not a finite non-negative number.
   public static func parse(_ json: JSONValue) -> AccountInfo? {
     guard let data = json["data"], data.isObject else { return nil }
-    func amount(_ key: String) -> Double? {
-      guard let v = data[key]?.doubleValue, v.isFinite, v >= 0, v < 1e12 else { return nil }
+    func amount(_ key: String, negativeAllowed: Bool = false) -> Double? {
+      guard let v = data[key]?.doubleValue, v.isFinite, v < 1e12, v >= (negativeAllowed ? -1e12 : 0)
+      else { return nil }
       return v
     }
     // A provider's string goes into the status API: short, printable, or not at all.
@@ -45,7 +46,7 @@ public struct AccountInfo: Sendable, Equatable {
     return AccountInfo(
       usage: usage, usageDaily: amount("usage_daily"), usageWeekly: amount("usage_weekly"),
       usageMonthly: amount("usage_monthly"), limit: amount("limit"),
-      limitRemaining: amount("limit_remaining"), limitReset: reset,
+      limitRemaining: amount("limit_remaining", negativeAllowed: true), limitReset: reset,
       isFreeTier: data["is_free_tier"]?.boolValue)
   }
 }

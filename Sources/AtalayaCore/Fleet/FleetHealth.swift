@@ -13,6 +13,9 @@ public struct FleetHealth: Sendable {
     public var rateLimits: [RateLimitResource: RateLimitReading]
     /// The most recent failed outcome (kept after later successes).
     public var lastError: ProbeOutcome?
+    /// For a models check with `expect`: whether each expected model was in the last list
+    /// read (kept while later probes fail).
+    public var listedModels: [String: Bool] = [:]
     /// Window stats kept by ``FleetHealth/cacheStats(at:)``, valid for one window revision
     /// within one bucket.
     var cachedStats: CachedStats?
@@ -45,13 +48,14 @@ public struct FleetHealth: Sendable {
       if var old = entries[id] {
         old.provider = provider
         old.check = check
-        old.health.reconfigure(windowLength: config.window, breaker: config.circuitBreaker)
+        old.health.reconfigure(windowLength: config.window, breaker: config.breaker(for: check))
+        old.listedModels = old.listedModels.filter { check.expectedModels.contains($0.key) }
         old.cachedStats = nil
         next[id] = old
       } else {
         next[id] = Entry(
           provider: provider, check: check,
-          health: CheckHealth(windowLength: config.window, breaker: config.circuitBreaker),
+          health: CheckHealth(windowLength: config.window, breaker: config.breaker(for: check)),
           rateLimits: [:],
           lastError: nil)
       }
@@ -71,8 +75,14 @@ public struct FleetHealth: Sendable {
   public mutating func record(_ outcome: ProbeOutcome) -> CircuitBreaker.Transition? {
     guard var entry = entries[outcome.check] else { return nil }
     let transition = entry.health.record(
-      outcome, countRateLimited: entry.provider.countRateLimited, breaker: config.circuitBreaker)
+      outcome, countRateLimited: entry.provider.countRateLimited,
+      breaker: config.breaker(for: entry.check))
     if !outcome.result.isSuccess { entry.lastError = outcome }
+    if outcome.result.isSuccess, let missing = outcome.missingModels {
+      let gone = Set(missing)
+      entry.listedModels = Dictionary(
+        uniqueKeysWithValues: entry.check.expectedModels.map { ($0, !gone.contains($0)) })
+    }
     for reading in outcome.rateLimits {
       entry.rateLimits[reading.resource] = reading
     }
@@ -110,7 +120,8 @@ public struct FleetHealth: Sendable {
     for (id, saved) in snapshot.checks {
       guard var entry = entries[id] else { continue }
       entry.health = saved
-      entry.health.reconfigure(windowLength: config.window, breaker: config.circuitBreaker)
+      entry.health.reconfigure(
+        windowLength: config.window, breaker: config.breaker(for: entry.check))
       entry.cachedStats = nil
       entries[id] = entry
       restored += 1
@@ -146,6 +157,9 @@ public struct FleetHealth: Sendable {
       circuit: state,
       rateLimits: entry.rateLimits.values.sorted { $0.resource.rawValue < $1.resource.rawValue },
       lastError: entry.lastError,
+      listedModels: entry.check.expectedModels.compactMap { model in
+        entry.listedModels[model].map { (model, $0) }
+      },
       statusInput: CheckStatusInput(
         circuit: state, successRatio: stats.successRatio, p95: stats.p95, slow: entry.check.slow)
     )
@@ -213,6 +227,9 @@ public struct CheckView: Sendable {
   public var circuit: CircuitState
   public var rateLimits: [RateLimitReading]
   public var lastError: ProbeOutcome?
+  /// A models check's expected models, in config order, with whether the last list read
+  /// had them (only those read at least once).
+  public var listedModels: [(model: String, listed: Bool)]
   public var statusInput: CheckStatusInput
   /// The fleet's policy (``FleetHealth/policy``): one rule for status, the status line
   /// and the API's `healthy`.

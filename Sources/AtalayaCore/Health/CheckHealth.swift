@@ -55,9 +55,10 @@ public struct CheckHealth: Sendable, Codable, Equatable {
     durations = DurationHistogram()
   }
 
-  /// Records one probe outcome at its start time. A `rate_limited` result moves the
-  /// breaker only when `countRateLimited` (as a failure); otherwise it is neither success
-  /// nor failure. Every other non-success is a failure. Returns the breaker transition.
+  /// Records one probe outcome at its start time and feeds the breaker (see
+  /// ``CircuitBreaker``): a class in `excluded_classes` (by default `rate_limited`, unless
+  /// `countRateLimited`) moves nothing; every other non-success is a failure. Returns the
+  /// breaker transition.
   @discardableResult
   public mutating func record(
     _ outcome: ProbeOutcome, countRateLimited: Bool, breaker config: CircuitBreakerConfig
@@ -79,9 +80,17 @@ public struct CheckHealth: Sendable, Codable, Equatable {
       lastOutcome = outcome
     }
     if success, lastSuccessAt.map({ time >= $0 }) ?? true { lastSuccessAt = time }
+    var config = config
+    if countRateLimited { config.excludedClasses.remove(.rateLimited) }
     breaker.config = config
-    if outcome.result == .rateLimited && !countRateLimited { return nil }
-    return breaker.record(success: success, at: time)
+    var windowP95: (p95: Double, successes: Int)?
+    if let trip = config.latency, trip.consecutive == nil {
+      let stats = window.stats(at: time, countRateLimited: countRateLimited)
+      if let p95 = stats.p95 { windowP95 = (p95, stats.successes) }
+    }
+    return breaker.record(
+      outcome.result, latency: outcome.latency, windowP95: windowP95, resumeAt: outcome.resumeAt,
+      at: time)
   }
 
   /// Window aggregates at `now`.

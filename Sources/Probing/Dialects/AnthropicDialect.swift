@@ -35,11 +35,14 @@ struct AnthropicDialect: ProviderDialect {
 
   func modelsRequest(provider: ProviderConfig, check: CheckConfig) -> HTTPRequest {
     DialectSupport.request(
-      method: "GET", url: url(provider.baseURL, "/models"), headers: headers(provider), body: nil,
+      // The list is paged (20 by default); an `expect` check needs all of it.
+      method: "GET",
+      url: url(provider.baseURL, check.expectedModels.isEmpty ? "/models" : "/models?limit=1000"),
+      headers: headers(provider), body: nil,
       provider: provider, check: check)
   }
 
-  func isModelList(_ json: JSONValue) -> Bool { json["data"]?.arrayValue != nil }
+  func modelIDs(_ json: JSONValue) -> [String]? { DialectSupport.dataIDs(json) }
 
   func readChat(_ response: HTTPResponse, check: CheckConfig) -> ChatReading {
     DialectSupport.isEventStream(response) ? readStream(response.body) : readJSON(response.body)
@@ -50,8 +53,7 @@ struct AnthropicDialect: ProviderDialect {
       return ChatReading(.badResponse("response is not a JSON object"))
     }
     if json["type"]?.stringValue == "error" || DialectSupport.errorMessage(json["error"]) != nil {
-      return ChatReading(
-        .badResponse("error in response: \(DialectSupport.errorMessage(json["error"]) ?? "error")"))
+      return DialectSupport.failure(errorBody(json), inStream: false, usage: nil)
     }
     guard json["content"]?.arrayValue != nil else {
       return ChatReading(.badResponse("response has no content"))
@@ -70,10 +72,10 @@ struct AnthropicDialect: ProviderDialect {
       let json = JSONValue.parse(data)
       let type = event.event ?? json?["type"]?.stringValue
       if type == "error" || DialectSupport.errorMessage(json?["error"]) != nil {
-        let message = DialectSupport.errorMessage(json?["error"]) ?? "error event"
-        return ChatReading(
-          .streamError("error in stream: \(message)"),
-          usage: DialectSupport.usage(input: input, output: output))
+        var error = json.map(errorBody) ?? ProviderErrorBody()
+        if error.isEmpty { error.message = "error event" }
+        return DialectSupport.failure(
+          error, inStream: true, usage: DialectSupport.usage(input: input, output: output))
       }
       guard let json, json.isObject else {
         return ChatReading(
@@ -109,6 +111,11 @@ struct AnthropicDialect: ProviderDialect {
       return ChatReading(.streamError("stream cut off before message_stop"), usage: reading.usage)
     }
     return reading
+  }
+
+  /// The error of `{"type":"error","error":{…}}`, or of a bare error object.
+  private func errorBody(_ json: JSONValue) -> ProviderErrorBody {
+    json["error"] != nil ? ProviderErrorBody(json: json) : ProviderErrorBody(errorObject: json)
   }
 
   private func usage(_ json: JSONValue?) -> TokenUsage? {

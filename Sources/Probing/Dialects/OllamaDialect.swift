@@ -28,7 +28,11 @@ struct OllamaDialect: ProviderDialect {
       body: nil, provider: provider, check: check)
   }
 
-  func isModelList(_ json: JSONValue) -> Bool { json["models"]?.arrayValue != nil }
+  /// `/api/tags`: `{"models":[{"name":"llama3.1:latest","model":…}]}`.
+  func modelIDs(_ json: JSONValue) -> [String]? {
+    guard let models = json["models"]?.arrayValue else { return nil }
+    return models.compactMap { $0["name"]?.stringValue ?? $0["model"]?.stringValue }
+  }
 
   func readChat(_ response: HTTPResponse, check: CheckConfig) -> ChatReading {
     let type = response.header("content-type")?.lowercased() ?? ""
@@ -38,8 +42,8 @@ struct OllamaDialect: ProviderDialect {
     guard let json = JSONValue.parse(response.body), json.isObject else {
       return ChatReading(.badResponse("response is not a JSON object"))
     }
-    if let error = DialectSupport.errorMessage(json["error"]) {
-      return ChatReading(.badResponse("error in response: \(error)"))
+    if DialectSupport.errorMessage(json["error"]) != nil {
+      return DialectSupport.failure(ProviderErrorBody(json: json), inStream: false, usage: nil)
     }
     guard json["message"]?.isObject == true else {
       return ChatReading(.badResponse("response has no message"))
@@ -55,8 +59,9 @@ struct OllamaDialect: ProviderDialect {
       guard let json = JSONValue.parse(line.bytes), json.isObject else {
         return ChatReading(.streamError("malformed stream line"), usage: reading.usage)
       }
-      if let error = DialectSupport.errorMessage(json["error"]) {
-        return ChatReading(.streamError("error in stream: \(error)"), usage: reading.usage)
+      if DialectSupport.errorMessage(json["error"]) != nil {
+        return DialectSupport.failure(
+          ProviderErrorBody(json: json), inStream: true, usage: reading.usage)
       }
       if reading.firstContentOffset == nil, let content = json["message"]?["content"]?.stringValue,
         !content.isEmpty

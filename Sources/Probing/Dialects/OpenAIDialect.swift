@@ -35,6 +35,18 @@ struct OpenAIDialect: ProviderDialect {
     if check.stream {
       body.append(JSONMember("stream_options", .object([JSONMember("include_usage", true)])))
     }
+    if let effort = check.reasoningEffort {
+      switch flavor {
+      case .openai:
+        body.append(JSONMember("reasoning_effort", .string(effort)))
+      case .openrouter:
+        // `exclude`: the reasoning text is not sent back (it is still billed).
+        body.append(
+          JSONMember(
+            "reasoning",
+            .object([JSONMember("effort", .string(effort)), JSONMember("exclude", true)])))
+      }
+    }
     if flavor == .openrouter {
       body.append(JSONMember("usage", .object([JSONMember("include", true)])))
     }
@@ -55,7 +67,7 @@ struct OpenAIDialect: ProviderDialect {
     return [HTTPHeader(name: "Authorization", value: "Bearer \(key.reveal())")]
   }
 
-  func isModelList(_ json: JSONValue) -> Bool { json["data"]?.arrayValue != nil }
+  func modelIDs(_ json: JSONValue) -> [String]? { DialectSupport.dataIDs(json) }
 
   func readChat(_ response: HTTPResponse, check: CheckConfig) -> ChatReading {
     DialectSupport.isEventStream(response) ? readStream(response.body) : readJSON(response.body)
@@ -65,13 +77,35 @@ struct OpenAIDialect: ProviderDialect {
     guard let json = JSONValue.parse(body), json.isObject else {
       return ChatReading(.badResponse("response is not a JSON object"))
     }
-    if let error = DialectSupport.errorMessage(json["error"]) {
-      return ChatReading(.badResponse("error in response: \(error)"))
+    let usage = usage(json["usage"])
+    if let error = Self.reportedError(json) {
+      return DialectSupport.failure(error, inStream: false, usage: usage)
     }
     guard let choice = json["choices"]?[0], choice["message"]?.isObject == true else {
       return ChatReading(.badResponse("response has no choices[0].message"))
     }
-    return ChatReading(.ok, usage: usage(json["usage"]))
+    return ChatReading(.ok, usage: usage)
+  }
+
+  /// The error a 2xx body or stream chunk reports, if any: a top-level `error`, a flat
+  /// `{"object":"error",…}` (vLLM and other compatible servers), or a choice that
+  /// finished with reason `error` (OpenRouter, when the upstream failed after the
+  /// response was committed) with the choice's `error` object.
+  static func reportedError(_ json: JSONValue) -> ProviderErrorBody? {
+    if DialectSupport.errorMessage(json["error"]) != nil { return ProviderErrorBody(json: json) }
+    if json["object"]?.stringValue == "error" {
+      var error = ProviderErrorBody(json: json)
+      if error.message == nil { error.message = "error object" }
+      return error
+    }
+    for choice in json["choices"]?.arrayValue ?? [] {
+      guard choice["finish_reason"]?.stringValue == "error" else { continue }
+      if let object = choice["error"], object.isObject {
+        return ProviderErrorBody(errorObject: object)
+      }
+      return ProviderErrorBody(message: "finished with reason error", code: "server_error")
+    }
+    return nil
   }
 
   private func readStream(_ body: [UInt8]) -> ChatReading {
@@ -88,24 +122,21 @@ struct OpenAIDialect: ProviderDialect {
       guard let json = JSONValue.parse(data), json.isObject else {
         return ChatReading(.streamError("malformed stream event"), usage: reading.usage)
       }
-      if let error = DialectSupport.errorMessage(json["error"]) {
-        return ChatReading(.streamError("error in stream: \(error)"), usage: reading.usage)
+      if let error = Self.reportedError(json) {
+        return DialectSupport.failure(error, inStream: true, usage: reading.usage)
       }
       for choice in json["choices"]?.arrayValue ?? [] {
-        if let reason = choice["finish_reason"]?.stringValue {
-          if reason == "error" {
-            return ChatReading(
-              .streamError("stream finished with reason error"), usage: reading.usage)
-          }
-          finished = true
-        }
+        if choice["finish_reason"]?.stringValue != nil { finished = true }
         if reading.firstContentOffset == nil,
           let content = choice["delta"]?["content"]?.stringValue, !content.isEmpty
         {
           reading.firstContentOffset = event.endOffset
         }
       }
-      if let usage = usage(json["usage"]) { reading.usage = usage }
+      // Groq streams report usage in `x_groq.usage` instead of `usage`.
+      if let usage = usage(json["usage"]) ?? usage(json["x_groq"]?["usage"]) {
+        reading.usage = usage
+      }
     }
     if reading.firstContentOffset == nil && !done {
       return ChatReading(
@@ -118,10 +149,25 @@ struct OpenAIDialect: ProviderDialect {
     return reading
   }
 
+  /// `usage`, with OpenRouter's `cost`. For bring-your-own-key requests OpenRouter bills
+  /// only its fee in `cost` and reports what the upstream charged in
+  /// `cost_details.upstream_inference_cost`: the two are added when `is_byok` is true (or
+  /// absent and the upstream cost is the larger, as in OpenRouter's own example). Without
+  /// BYOK the upstream cost is already `cost` and is not added again.
   private func usage(_ json: JSONValue?) -> TokenUsage? {
     guard let json, json.isObject else { return nil }
+    var cost = json["cost"]?.doubleValue
+    if let upstream = json["cost_details"]?["upstream_inference_cost"]?.doubleValue,
+      upstream.isFinite, upstream > 0
+    {
+      switch json["is_byok"]?.boolValue {
+      case true?: cost = (cost ?? 0) + upstream
+      case false?: break
+      case nil: if upstream > (cost ?? 0) { cost = (cost ?? 0) + upstream }
+      }
+    }
     return DialectSupport.usage(
       input: json["prompt_tokens"]?.intValue, output: json["completion_tokens"]?.intValue,
-      cost: json["cost"]?.doubleValue)
+      cost: cost)
   }
 }

@@ -11,8 +11,8 @@ protocol ProviderDialect: Sendable {
   func modelsRequest(provider: ProviderConfig, check: CheckConfig) -> HTTPRequest
   /// Reads a 2xx chat response (streamed or not).
   func readChat(_ response: HTTPResponse, check: CheckConfig) -> ChatReading
-  /// True when a 2xx models body has the expected shape.
-  func isModelList(_ json: JSONValue) -> Bool
+  /// The model ids of a 2xx models body; nil when it is not a model list.
+  func modelIDs(_ json: JSONValue) -> [String]?
 }
 
 /// What a dialect found in a 2xx chat response.
@@ -23,6 +23,9 @@ struct ChatReading: Sendable, Equatable {
     case badResponse(String)
     /// An error inside the stream or a stream that ended early (`stream_error`).
     case streamError(String)
+    /// An error the provider reported inside the 2xx body or stream, classified by its
+    /// cause (see ``FailureClassifier``).
+    case failure(ResultClass, String)
   }
 
   var verdict: Verdict
@@ -97,6 +100,24 @@ enum DialectSupport {
       || start.first == UInt8(ascii: ":")
   }
 
+  /// The reading for an error the provider put in a 2xx body (`inStream`: in a stream
+  /// event): classified by its cause, with its message.
+  static func failure(_ error: ProviderErrorBody, inStream: Bool, usage: TokenUsage?)
+    -> ChatReading
+  {
+    if inStream {
+      let result = FailureClassifier.classifyStreamError(error)
+      return ChatReading(
+        result == .streamError
+          ? .streamError("error in stream: \(error.summary)")
+          : .failure(result, "error in stream: \(error.summary)"),
+        usage: usage)
+    }
+    return ChatReading(
+      .failure(FailureClassifier.classifyBodyError(error), "error in response: \(error.summary)"),
+      usage: usage)
+  }
+
   /// The message of an `error` member that is a string or an object with a
   /// `message`; nil when there is no error (absent or null).
   static func errorMessage(_ error: JSONValue?) -> String? {
@@ -108,6 +129,21 @@ enum DialectSupport {
       return error["message"]?.stringValue ?? error["type"]?.stringValue ?? error["code"]?.textValue
         ?? "error"
     default: return "error"
+    }
+  }
+
+  /// `data[].id` of an OpenAI-style model list (OpenAI, OpenRouter, Anthropic).
+  static func dataIDs(_ json: JSONValue) -> [String]? {
+    guard let data = json["data"]?.arrayValue else { return nil }
+    return data.compactMap { $0["id"]?.stringValue }
+  }
+
+  /// The expected models missing from `listed`. A name without a tag matches its
+  /// `:latest` entry (Ollama lists `llama3.1:latest` for `llama3.1`).
+  static func missing(_ expected: [String], from listed: [String]) -> [String] {
+    let names = Set(listed)
+    return expected.filter { model in
+      !(names.contains(model) || (!model.contains(":") && names.contains(model + ":latest")))
     }
   }
 

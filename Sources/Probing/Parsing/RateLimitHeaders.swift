@@ -3,9 +3,12 @@ import HTTPClient
 
 /// Reads rate-limit headroom and `retry-after` from response headers.
 enum RateLimitHeaders {
-  /// Readings from OpenAI-style (`x-ratelimit-*-{requests,tokens}`, Go
-  /// duration resets) and Anthropic-style (`anthropic-ratelimit-*`, RFC 3339
-  /// resets, made relative to `now`) headers. One reading per resource.
+  /// Readings from OpenAI-style (`x-ratelimit-*-{requests,tokens}`, Go duration resets;
+  /// also Groq), Cerebras-style (`x-ratelimit-*-{requests,tokens}-{minute,hour,day}`,
+  /// resets in seconds with fractions), OpenRouter-style (`X-RateLimit-{Limit,Remaining,
+  /// Reset}`, the reset as epoch milliseconds; the `requests` resource) and
+  /// Anthropic-style (`anthropic-ratelimit-*`, RFC 3339 resets) headers. Resets are made
+  /// relative to `now`. One reading per resource.
   static func readings(_ response: HTTPResponse, now: Timestamp) -> [RateLimitReading] {
     var readings: [RateLimitReading] = []
     // Most responses carry none of these headers: skip the 18 lookups (header names are
@@ -18,7 +21,7 @@ enum RateLimitHeaders {
       else { return }
       readings.append(reading)
     }
-    for resource in RateLimitResource.allCases where hasAnthropic {
+    for resource in RateLimitResource.anthropic where hasAnthropic {
       let suffix = resource.rawValue.replacing("_", with: "-")
       add(
         RateLimitReading(
@@ -39,6 +42,26 @@ enum RateLimitHeaders {
           )
           .map { max(0, $0) }))
     }
+    for resource in RateLimitResource.perPeriod where hasOpenAI {
+      let suffix = resource.rawValue.replacing("_", with: "-")
+      add(
+        RateLimitReading(
+          resource: resource,
+          limit: number(response.header("x-ratelimit-limit-\(suffix)")),
+          remaining: number(response.header("x-ratelimit-remaining-\(suffix)")),
+          resetSeconds: response.header("x-ratelimit-reset-\(suffix)").flatMap(GoDuration.seconds)
+            .map { max(0, $0) }))
+    }
+    if hasOpenAI {
+      add(
+        RateLimitReading(
+          resource: .requests,
+          limit: number(response.header("x-ratelimit-limit")),
+          remaining: number(response.header("x-ratelimit-remaining")),
+          resetSeconds: number(response.header("x-ratelimit-reset")).map {
+            secondsUntil(epochOrDelta: $0, now: now)
+          }))
+    }
     return readings
   }
 
@@ -46,6 +69,20 @@ enum RateLimitHeaders {
   /// to `now`), in seconds; nil when absent or unreadable.
   static func retryAfter(_ response: HTTPResponse, now: Timestamp) -> Double? {
     response.retryAfter(now: now)
+  }
+
+  /// A reset given as epoch milliseconds (OpenRouter), epoch seconds, or seconds from
+  /// now, as seconds from `now` (never negative).
+  static func secondsUntil(epochOrDelta value: Double, now: Timestamp) -> Double {
+    let seconds: Double
+    if value >= 1e11 {
+      seconds = value / 1000 - now.seconds
+    } else if value >= 1e9 {
+      seconds = value - now.seconds
+    } else {
+      seconds = value
+    }
+    return max(0, seconds)
   }
 
   private static func number(_ text: String?) -> Double? {

@@ -9,7 +9,7 @@ struct ServerSentEvent: Sendable, Equatable {
 }
 
 /// A whole-body parser for `text/event-stream` (the probe has the complete
-/// body when it parses). Accepts LF and CRLF line ends; an event not closed by
+/// body when it parses). Accepts LF, CRLF and CR line ends; an event not closed by
 /// a blank line at the end of the body is still returned.
 enum ServerSentEvents {
   static func parse(_ body: [UInt8]) -> [ServerSentEvent] {
@@ -67,7 +67,8 @@ struct BodyLine {
   var lastOffset: Int
 }
 
-/// The lines of a body, split on LF with a trailing CR removed.
+/// The lines of a body, split on CRLF, LF or CR alone (the SSE specification allows all
+/// three; JSON lines never hold a raw CR, so NDJSON splits the same way).
 struct Lines: Sequence, IteratorProtocol {
   private let body: [UInt8]
   private var position = 0
@@ -78,11 +79,15 @@ struct Lines: Sequence, IteratorProtocol {
     guard position < body.count else { return nil }
     let start = position
     var end = start
-    while end < body.count, body[end] != UInt8(ascii: "\n") { end += 1 }
-    let lastOffset = Swift.min(end, body.count - 1)
+    while end < body.count, body[end] != UInt8(ascii: "\n"), body[end] != UInt8(ascii: "\r") {
+      end += 1
+    }
+    var lastOffset = Swift.min(end, body.count - 1)
     position = end + 1
-    var contentEnd = end
-    if contentEnd > start, body[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-    return BodyLine(bytes: body[start..<contentEnd], lastOffset: lastOffset)
+    if end + 1 < body.count, body[end] == UInt8(ascii: "\r"), body[end + 1] == UInt8(ascii: "\n") {
+      lastOffset = end + 1
+      position = end + 2
+    }
+    return BodyLine(bytes: body[start..<end], lastOffset: lastOffset)
   }
 }

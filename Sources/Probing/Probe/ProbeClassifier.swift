@@ -18,6 +18,8 @@ enum ProbeClassifier {
     var usage: TokenUsage?
     /// Body offset of the first content (streams), for TTFT.
     var firstContentOffset: Int?
+    /// For a models check with `expect`: the expected models the list lacks.
+    var missingModels: [String]?
 
     init(
       _ result: ResultClass, _ message: String? = nil, usage: TokenUsage? = nil,
@@ -65,10 +67,14 @@ enum ProbeClassifier {
     guard (200..<300).contains(status) else { return classifyFailure(response) }
     switch check.kind {
     case .models:
-      guard let json = JSONValue.parse(response.body), dialect.isModelList(json) else {
+      guard let json = JSONValue.parse(response.body), let ids = dialect.modelIDs(json) else {
         return Verdict(.badResponse, "HTTP \(status): response is not a model list")
       }
-      return Verdict(.success)
+      var verdict = Verdict(.success)
+      if !check.expectedModels.isEmpty {
+        verdict.missingModels = DialectSupport.missing(check.expectedModels, from: ids)
+      }
+      return verdict
     case .chat:
       let reading = dialect.readChat(response, check: check)
       switch reading.verdict {
@@ -79,27 +85,19 @@ enum ProbeClassifier {
         return Verdict(.badResponse, "HTTP \(status): \(message)", usage: reading.usage)
       case .streamError(let message):
         return Verdict(.streamError, "HTTP \(status): \(message)", usage: reading.usage)
+      case .failure(let result, let message):
+        return Verdict(result, "HTTP \(status): \(message)", usage: reading.usage)
       }
     }
   }
 
-  /// Classifies a non-2xx status from the status and the provider's error body.
+  /// Classifies a non-2xx status from the status and the provider's error body
+  /// (see ``FailureClassifier``).
   static func classifyFailure(_ response: HTTPResponse) -> Verdict {
     let status = response.status
     let error = ProviderErrorBody(body: response.body)
     let message = error.message.map { "HTTP \(status): \($0)" } ?? "HTTP \(status)"
-    let result: ResultClass
-    switch status {
-    case 401, 403: result = .auth
-    case 402: result = .quotaExhausted
-    case 408: result = .timeout
-    case 429: result = error.isInsufficientQuota ? .quotaExhausted : .rateLimited
-    case 529: result = .overloaded
-    case 503 where error.isOverloaded: result = .overloaded
-    case 400..<500: result = .clientError
-    case 500..<600: result = .serverError
-    default: result = .badResponse
-    }
-    return Verdict(result, message)
+    return Verdict(
+      FailureClassifier.classify(status: status, error: error) ?? .badResponse, message)
   }
 }

@@ -63,6 +63,8 @@ public struct Prober: Sendable {
     let ttft =
       verdict.result == .success
       ? verdict.firstContentOffset.flatMap(response.arrivalTime(ofByteAt:)) : nil
+    let rateLimits = RateLimitHeaders.readings(response, now: receivedAt)
+    let retryAfter = RateLimitHeaders.retryAfter(response, now: receivedAt)
     return ProbeOutcome(
       check: check.id(provider: provider.name),
       result: verdict.result,
@@ -71,8 +73,36 @@ public struct Prober: Sendable {
       timings: response.timings,
       ttft: ttft,
       usage: verdict.usage,
-      rateLimits: RateLimitHeaders.readings(response, now: receivedAt),
-      retryAfter: RateLimitHeaders.retryAfter(response, now: receivedAt),
-      message: verdict.message.map(redactor.message))
+      rateLimits: rateLimits,
+      retryAfter: retryAfter,
+      message: verdict.message.map(redactor.message),
+      resumeAt: resumeAt(
+        verdict, retryAfter: retryAfter, rateLimits: rateLimits, receivedAt: receivedAt),
+      missingModels: verdict.missingModels)
+  }
+
+  /// When the provider said to come back, for a failure: `Retry-After`; for a spent
+  /// quota the date its message names; for a rate limit the latest reset of a limit with
+  /// nothing remaining. Nil for a success.
+  static func resumeAt(
+    _ verdict: ProbeClassifier.Verdict, retryAfter: Double?, rateLimits: [RateLimitReading],
+    receivedAt: Timestamp
+  ) -> Timestamp? {
+    guard !verdict.result.isSuccess else { return nil }
+    if let retryAfter, retryAfter.isFinite, retryAfter > 0 {
+      return receivedAt + .seconds(min(retryAfter, 1e8))
+    }
+    if verdict.result == .quotaExhausted,
+      let date = FailureClassifier.quotaReturnDate(verdict.message)
+    {
+      return date
+    }
+    if verdict.result == .rateLimited || verdict.result == .quotaExhausted {
+      let spent = rateLimits.filter { ($0.remaining ?? 1) <= 0 }.compactMap(\.resetSeconds)
+      if let reset = spent.max(), reset.isFinite, reset > 0 {
+        return receivedAt + .seconds(min(reset, 1e8))
+      }
+    }
+    return nil
   }
 }
