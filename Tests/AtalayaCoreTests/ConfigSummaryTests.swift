@@ -42,11 +42,11 @@ struct ConfigSummaryTests {
       separator: "\n", omittingEmptySubsequences: false)
     #expect(
       lines == [
-        "PROVIDER  TYPE        BASE_URL                      MODEL    KIND    INTERVAL  TIMEOUT  STREAM",
-        "router    openrouter  https://openrouter.ai/api/v1  a/small  chat    30s       15s      no",
-        "                                                    a/large  chat    30s       15s      yes",
-        "                                                    _models  models  1m        15s      -",
-        "local     ollama      http://127.0.0.1:11434        llama3   chat    1m        15s      no",
+        "PROVIDER  TYPE        BASE_URL                      MODEL    KIND    INTERVAL  TIMEOUT  STREAM  PROBE",
+        "router    openrouter  https://openrouter.ai/api/v1  a/small  chat    30s       15s      no      8 tokens",
+        "                                                    a/large  chat    30s       15s      yes     16 tokens",
+        "                                                    _models  models  1m        15s      -       -",
+        "local     ollama      http://127.0.0.1:11434        llama3   chat    1m        15s      no      8 tokens",
         "",
         "2 providers, 4 checks, 360 probes/hour, ~6960 probe tokens/hour",
         "",

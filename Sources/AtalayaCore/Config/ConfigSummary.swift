@@ -33,7 +33,7 @@ public struct ConfigSummary: Sendable {
   /// A readable table: one row per check (provider columns on its first row), then totals.
   public func render() -> String {
     var rows: [[String]] = [
-      ["PROVIDER", "TYPE", "BASE_URL", "MODEL", "KIND", "INTERVAL", "TIMEOUT", "STREAM"]
+      ["PROVIDER", "TYPE", "BASE_URL", "MODEL", "KIND", "INTERVAL", "TIMEOUT", "STREAM", "PROBE"]
     ]
     for provider in config.providers {
       for (i, check) in provider.checks.enumerated() {
@@ -44,6 +44,7 @@ public struct ConfigSummary: Sendable {
           check.model, check.kind.rawValue, formatDuration(check.interval),
           formatDuration(check.timeout),
           check.kind == .chat ? (check.stream ? "yes" : "no") : "-",
+          Self.probeShape(check),
         ])
       }
     }
@@ -67,6 +68,18 @@ public struct ConfigSummary: Sendable {
         + "\(Self.decimal(probesPerHour)) probes/hour, ~\(Self.decimal(estimatedProbeTokensPerHour)) "
         + "probe tokens/hour")
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// What one probe asks for: `8 tokens`, or for a reasoning model `low/256` (effort and
+  /// token cap); `expect N` for a models check with expectations.
+  public static func probeShape(_ check: CheckConfig) -> String {
+    switch check.kind {
+    case .models:
+      return check.expectedModels.isEmpty ? "-" : "expect \(check.expectedModels.count)"
+    case .chat:
+      if let effort = check.reasoningEffort { return "\(effort)/\(check.maxTokens)" }
+      return "\(check.maxTokens) tokens"
+    }
   }
 
   /// `x` with at most one decimal, without Foundation: 120, 7.5.

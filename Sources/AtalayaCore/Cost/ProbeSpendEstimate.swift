@@ -13,6 +13,9 @@ public struct ProbeSpendEstimate: Sendable {
     public var usdPerHour: Double?
     /// Why there is no number, when there is none.
     public var note: String?
+    /// For a reasoning model: the effort and token cap the estimate assumes (hidden
+    /// reasoning tokens are billed as output, up to the cap).
+    public var reasoning: String?
   }
 
   public var lines: [Line]
@@ -31,6 +34,11 @@ public struct ProbeSpendEstimate: Sendable {
         return line
       }
       let input = ProbePrompt.estimatedInputTokens
+      if let effort = c.reasoningEffort {
+        line.reasoning = "reasoning effort \(effort), \(c.maxTokens) tokens"
+      } else if ReasoningProbe.defaults(type: p.type, model: c.model) != nil {
+        line.reasoning = "reasoning model, \(c.maxTokens) tokens"
+      }
       switch book.lookup(provider: p.name, type: p.type, model: c.model) {
       case .free: line.usdPerHour = 0
       case .priced(let price):
@@ -82,10 +90,12 @@ public struct ProbeSpendEstimate: Sendable {
       "Estimated probe spend: \(Self.usd(totalPerHour))/hour (limit \(Self.usd(limit))/hour)\n"
     for l in lines where l.usdPerHour.map({ $0 > 0 }) ?? true {
       out += "  \(l.provider)/\(l.model): "
+      let reasoning = l.reasoning.map { "; \($0)" } ?? ""
       if let usd = l.usdPerHour {
-        out += "\(Self.usd(usd))/hour (\(ConfigSummary.decimal(l.probesPerHour)) probes/hour)\n"
+        out +=
+          "\(Self.usd(usd))/hour (\(ConfigSummary.decimal(l.probesPerHour)) probes/hour\(reasoning))\n"
       } else {
-        out += "not estimated: \(l.note ?? "unknown price")\n"
+        out += "not estimated: \(l.note ?? "unknown price")\(reasoning)\n"
       }
     }
     return out
