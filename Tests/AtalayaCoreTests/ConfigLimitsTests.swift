@@ -134,4 +134,21 @@ import Testing
     #expect(info?.usage == 1)
     #expect(info?.limit == nil)
   }
+
+  /// OpenRouter reports an overspent key as a negative `limit_remaining`: a reading.
+  @Test func aNegativeLimitRemainingIsAReading() {
+    let info = AccountInfo.parse(
+      .members([
+        (
+          "data",
+          .members([
+            ("usage", .number(30.4)), ("limit", .number(30)), ("limit_remaining", .number(-0.4)),
+          ])
+        )
+      ]))
+    #expect(info?.limitRemaining == -0.4)
+    let absurd = AccountInfo.parse(
+      .members([("data", .members([("usage", 1), ("limit_remaining", .number(-1e300))]))]))
+    #expect(absurd?.limitRemaining == nil)
+  }
 }

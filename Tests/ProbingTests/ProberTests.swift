@@ -231,3 +231,67 @@ import Testing
     #expect(request.timeout == .seconds(2))
   }
 }
+
+/// Reasoning-model probes and model contract checks, through the real transport.
+@Suite struct ReasoningAndContractProbeTests {
+  let clock = ManualTimeSource()
+
+  func prober() -> Prober {
+    Prober(transport: sharedTransport, timeSource: clock, userAgent: "atalaya/test")
+  }
+
+  @Test func openAIReasoningProbeAsksForTheLowestEffort() async throws {
+    let server = TestHTTPServer(body: ProberTests.openAIOK)
+    var check = chat("gpt-5-nano", maxTokens: 64)
+    check.reasoningEffort = "minimal"
+    _ = await prober().probeOnce(provider: provider(.openai, baseURL: server.baseURL), check: check)
+    let body = ProbeJSONInspector.topLevel(try #require(server.requests.first).bodyText) ?? [:]
+    #expect(body["reasoning_effort"] == #""minimal""#)
+    #expect(body["max_completion_tokens"] == "64")
+    #expect(body["reasoning"] == nil)
+  }
+
+  @Test func openRouterReasoningProbeExcludesTheReasoningText() async throws {
+    let server = TestHTTPServer(body: ProberTests.openAIOK)
+    var check = chat("openai/o3", maxTokens: 256)
+    check.reasoningEffort = "low"
+    _ = await prober().probeOnce(
+      provider: provider(.openrouter, baseURL: server.baseURL), check: check)
+    let body = ProbeJSONInspector.topLevel(try #require(server.requests.first).bodyText) ?? [:]
+    #expect(body["reasoning"] == #"{"effort":"low","exclude":true}"#)
+    #expect(body["max_tokens"] == "256")
+    #expect(body["reasoning_effort"] == nil)
+  }
+
+  @Test func aModelsCheckReportsExpectedModelsMissingFromTheList() async throws {
+    let server = TestHTTPServer(
+      body: #"{"object":"list","data":[{"id":"gpt-4o-mini","object":"model"},{"id":"gpt-4o"}]}"#)
+    var check = modelsCheck
+    check.expectedModels = ["gpt-4o-mini", "gpt-4-32k"]
+    let o = await prober().probeOnce(
+      provider: provider(.openai, baseURL: server.baseURL), check: check)
+    #expect(o.result == .success)
+    #expect(o.missingModels == ["gpt-4-32k"])
+  }
+
+  @Test func ollamaTagsMatchWithoutTheLatestTag() async throws {
+    let server = TestHTTPServer(
+      body:
+        #"{"models":[{"name":"llama3.1:latest","model":"llama3.1:latest"},{"name":"qwen3:8b"}]}"#)
+    var check = modelsCheck
+    check.expectedModels = ["llama3.1", "qwen3:8b", "qwen3"]
+    let o = await prober().probeOnce(
+      provider: provider(.ollama, baseURL: server.baseURL, key: nil), check: check)
+    #expect(o.missingModels == ["qwen3"])
+  }
+
+  @Test func anthropicModelsCheckWithExpectationsReadsTheWholeList() async throws {
+    let server = TestHTTPServer(body: #"{"data":[{"id":"claude-haiku-4-5","type":"model"}]}"#)
+    var check = modelsCheck
+    check.expectedModels = ["claude-haiku-4-5"]
+    let o = await prober().probeOnce(
+      provider: provider(.anthropic, baseURL: server.baseURL), check: check)
+    #expect(o.missingModels == [])
+    #expect(try #require(server.requests.first).path == "/v1/models?limit=1000")
+  }
+}

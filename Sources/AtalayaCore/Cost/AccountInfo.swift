@@ -8,6 +8,8 @@ public struct AccountInfo: Sendable, Equatable {
   public var usageMonthly: Double?
   /// The key's credit limit; nil when unlimited.
   public var limit: Double?
+  /// What is left of ``limit``; negative when the key overspent it (OpenRouter reports
+  /// that, and it is shown as such).
   public var limitRemaining: Double?
   /// When the limit resets, as reported (e.g. `monthly`), if at all.
   public var limitReset: String?
