@@ -92,6 +92,7 @@ public enum DemoScenario {
       if openRouter {
         yaml += """
                 - kind: models
+                  expect: [sim-model, sim-model-retired]
               account: {poll_interval: 10s}
 
           """

@@ -41,7 +41,11 @@ struct ModelContractEndToEndTests {
       _ = await a.evaluations.wait(count: before + 1)
       await a.clock.waitForSleepers(sleepers)
 
-      let metrics = try await TestHTTPClient.request("GET", port: port, path: "/metrics").text
+      let scrape = try await TestHTTPClient.request("GET", port: port, path: "/metrics")
+      let metrics = scrape.text
+      let promtool = try #require(Subprocess.which("promtool"), "promtool missing")
+      let lint = try await Subprocess.run(promtool, ["check", "metrics"], stdin: scrape.body)
+      #expect(lint.status == 0 && lint.output.isEmpty, "promtool: \(lint.output)")
       #expect(metrics.contains(#"atalaya_model_listed{provider="openai",model="gpt-4o-mini"} 1"#))
       #expect(metrics.contains(#"atalaya_model_listed{provider="openai",model="gpt-4-32k"} 0"#))
       let status = try await TestHTTPClient.request("GET", port: port, path: "/api/v1/status").text

@@ -71,6 +71,9 @@ struct QuotaHoldEndToEndTests {
         metrics.text.contains(
           #"atalaya_circuit_next_probe_timestamp_seconds{provider="claude",model="claude-haiku-4-5"} 1800021600"#
         ), "\(metrics.text)")
+      let promtool = try #require(Subprocess.which("promtool"), "promtool missing")
+      let lint = try await Subprocess.run(promtool, ["check", "metrics"], stdin: metrics.body)
+      #expect(lint.status == 0 && lint.output.isEmpty, "promtool: \(lint.output)")
 
       // Every slot before 14:00 passes without a probe (reset_timeout is 60 s).
       var slots = 0
