@@ -152,3 +152,26 @@ import Testing
     #expect(absurd?.limitRemaining == nil)
   }
 }
+
+/// OpenRouter's `limit_reset` as the reset of a spent key.
+@Suite struct AccountLimitResetTests {
+  func info(remaining: Double?, reset: String?) -> AccountInfo {
+    AccountInfo(usage: 10, limit: 10, limitRemaining: remaining, limitReset: reset)
+  }
+
+  @Test func aSpentKeyResetsAtTheNextPeriodBoundary() {
+    // 2026-12-02T10:30:00Z, a Wednesday.
+    let now = RFC3339.parse("2026-12-02T10:30:00Z")!
+    #expect(
+      info(remaining: 0, reset: "daily").limitResetsAt(after: now)
+        == RFC3339.parse("2026-12-03T00:00:00Z"))
+    #expect(
+      info(remaining: -0.5, reset: "weekly").limitResetsAt(after: now)
+        == RFC3339.parse("2026-12-07T00:00:00Z"))
+    #expect(
+      info(remaining: 0, reset: "monthly").limitResetsAt(after: now)
+        == RFC3339.parse("2027-01-01T00:00:00Z"))
+    #expect(info(remaining: 1, reset: "daily").limitResetsAt(after: now) == nil)
+    #expect(info(remaining: 0, reset: nil).limitResetsAt(after: now) == nil)
+  }
+}

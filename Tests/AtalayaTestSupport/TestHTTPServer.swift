@@ -37,6 +37,8 @@ public final class TestHTTPServer: Sendable {
   private struct State {
     var requests: [Request] = []
     var connections = 0
+    /// Open client connections, shut down by ``stop()``.
+    var clients: Set<Int32> = []
   }
 
   public let port: Int
@@ -88,6 +90,9 @@ public final class TestHTTPServer: Sendable {
   public func stop() {
     guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
     shutdown(listenFD, Int32(SHUT_RDWR))
+    // A kept-alive connection must not outlive the server: a client's pool would send a
+    // later test's request (to a new server on the same port) to this one.
+    for client in state.withLock({ $0.clients }) { shutdown(client, Int32(SHUT_RDWR)) }
   }
 
   private var isStopped: Bool { stopped.load(ordering: .sequentiallyConsistent) }
@@ -103,10 +108,13 @@ public final class TestHTTPServer: Sendable {
       _ = fcntl(client, F_SETFD, FD_CLOEXEC)
       let id = state.withLock { s -> Int in
         s.connections += 1
+        s.clients.insert(client)
         return s.connections
       }
+      if isStopped { shutdown(client, Int32(SHUT_RDWR)) }
       spawnThread { [self] in
         serve(client, connection: id)
+        state.withLock { _ = $0.clients.remove(client) }
         close(client)
       }
     }
@@ -123,6 +131,8 @@ public final class TestHTTPServer: Sendable {
         badRequest(fd)
         return
       }
+      // A stopped server answers nothing more.
+      if isStopped { return }
       let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
       buffer.removeFirst(headEnd + 4)
       guard let first = head.utf8.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z")

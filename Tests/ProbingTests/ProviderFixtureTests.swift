@@ -14,6 +14,7 @@ import Testing
     let server = TestHTTPServer { _ in
       .respond(status: fixture.status, headers: fixture.headers, body: body)
     }
+    defer { server.stop() }
     let base = fixture.provider == .ollama ? server.baseURL : server.baseURL + "/v1"
     let p = provider(
       fixture.provider, baseURL: base,

@@ -71,6 +71,11 @@ struct ProbeRun: Sendable {
 
   func record(_ outcome: ProbeOutcome) {
     let now = time.now()
+    var outcome = outcome
+    // A spent OpenRouter key without a reset in the response: its account says when.
+    if outcome.result == .quotaExhausted, outcome.resumeAt == nil {
+      outcome.resumeAt = cost.accountLimitResetsAt(provider: outcome.check.provider, after: now)
+    }
     cost.recordProbe(outcome)
     let recorded = health.record(outcome, at: now)
     if let transition = recorded.transition {

@@ -44,6 +44,12 @@ public final class CostTracker: Sendable {
     state.withLock { $0.ledger.setFetchedPrices(provider: provider, prices) }
   }
 
+  /// When `provider`'s spent key limit resets, from its last account reading (OpenRouter's
+  /// `limit_reset`); nil without a spent, resetting limit.
+  public func accountLimitResetsAt(provider: String, after now: Timestamp) -> Timestamp? {
+    state.withLock { $0.ledger.accounts[provider]?.info?.limitResetsAt(after: now) }
+  }
+
   /// The read model at `now`.
   public func view(at now: Timestamp) -> CostView {
     state.withLock { $0.ledger.view(at: now) }

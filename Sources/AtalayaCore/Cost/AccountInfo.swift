@@ -52,3 +52,20 @@ public struct AccountInfo: Sendable, Equatable {
       isFreeTier: data["is_free_tier"]?.boolValue)
   }
 }
+
+extension AccountInfo {
+  /// When the key's limit resets, for a limit that is spent (`limit_remaining` ≤ 0) and
+  /// resets `daily`, `weekly` or `monthly` (UTC midnight; weeks start on Monday; months on
+  /// the 1st); nil otherwise.
+  public func limitResetsAt(after now: Timestamp) -> Timestamp? {
+    guard let remaining = limitRemaining, remaining <= 0 else { return nil }
+    let period: BudgetConfig.Period
+    switch limitReset?.lowercased() {
+    case "daily": period = .day
+    case "weekly": period = .week
+    case "monthly": period = .month
+    default: return nil
+    }
+    return period.end(containing: now)
+  }
+}

@@ -106,6 +106,13 @@ enum FailureClassifier {
     classify(status: error.statusCode ?? 0, error: error) ?? .badResponse
   }
 
+  /// When a spent quota returns, as the error says: OpenRouter's `metadata.resets_at`, or
+  /// the date in the message (see ``quotaReturnDate(_:)``).
+  static func quotaReturn(_ error: ProviderErrorBody) -> Timestamp? {
+    if let text = error.resetsAt, let t = RFC3339.parse(text.trimmingSpaces()) { return t }
+    return quotaReturnDate(error.message)
+  }
+
   /// When a quota message names the time access returns — Anthropic: "You will regain
   /// access on 2025-09-01 at 00:00 UTC." — that time; nil otherwise.
   static func quotaReturnDate(_ message: String?) -> Timestamp? {

@@ -20,6 +20,8 @@ enum ProbeClassifier {
     var firstContentOffset: Int?
     /// For a models check with `expect`: the expected models the list lacks.
     var missingModels: [String]?
+    /// For a spent quota: when the error body says it returns.
+    var quotaReturn: Timestamp?
 
     init(
       _ result: ResultClass, _ message: String? = nil, usage: TokenUsage? = nil,
@@ -97,7 +99,11 @@ enum ProbeClassifier {
     let status = response.status
     let error = ProviderErrorBody(body: response.body)
     let message = error.message.map { "HTTP \(status): \($0)" } ?? "HTTP \(status)"
-    return Verdict(
+    var verdict = Verdict(
       FailureClassifier.classify(status: status, error: error) ?? .badResponse, message)
+    if verdict.result == .quotaExhausted {
+      verdict.quotaReturn = FailureClassifier.quotaReturn(error)
+    }
+    return verdict
   }
 }

@@ -82,7 +82,7 @@ public struct Prober: Sendable {
   }
 
   /// When the provider said to come back, for a failure: `Retry-After`; for a spent
-  /// quota the date its message names; for a rate limit the latest reset of a limit with
+  /// quota OpenRouter's `metadata.resets_at` or the date its message names; for a rate limit the latest reset of a limit with
   /// nothing remaining. Nil for a success.
   static func resumeAt(
     _ verdict: ProbeClassifier.Verdict, retryAfter: Double?, rateLimits: [RateLimitReading],
@@ -93,7 +93,7 @@ public struct Prober: Sendable {
       return receivedAt + .seconds(min(retryAfter, 1e8))
     }
     if verdict.result == .quotaExhausted,
-      let date = FailureClassifier.quotaReturnDate(verdict.message)
+      let date = verdict.quotaReturn ?? FailureClassifier.quotaReturnDate(verdict.message)
     {
       return date
     }

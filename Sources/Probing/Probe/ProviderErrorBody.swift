@@ -18,6 +18,8 @@ struct ProviderErrorBody: Sendable, Equatable {
   var limitSource: String?
   /// OpenRouter's `error.metadata.reason` (`in_flight_budget_exhausted`, …).
   var metadataReason: String?
+  /// OpenRouter's `error.metadata.resets_at` (ISO 8601) on a spent budget's 403.
+  var resetsAt: String?
 
   init(
     message: String? = nil, code: String? = nil, type: String? = nil, detailCode: String? = nil,
@@ -70,6 +72,7 @@ struct ProviderErrorBody: Sendable, Equatable {
     metadataErrorType = metadata?["error_type"]?.textValue
     limitSource = metadata?["limit_source"]?.textValue
     metadataReason = metadata?["reason"]?.textValue
+    resetsAt = metadata?["resets_at"]?.stringValue
   }
 
   /// True when any field says something.

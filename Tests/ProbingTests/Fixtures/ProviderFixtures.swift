@@ -116,7 +116,8 @@ extension ProviderFixture {
       headers: json(403, []),
       body:
         #"{"error":{"code":403,"message":"Guardrail budget exceeded.","metadata":{"limit_source":"openrouter_guardrail_budget","scope":"guardrail","limit_usd":50,"spend_usd":50.02,"resets_at":"2026-09-01T00:00:00.000Z"}}}"#,
-      expected: .quotaExhausted),
+      expected: .quotaExhausted,
+      resumeAt: RFC3339.parse("2026-09-01T00:00:00.000Z")),
     ProviderFixture(
       name: #"openrouter 429 free models daily cap"#,
       source:
