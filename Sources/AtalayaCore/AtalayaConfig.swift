@@ -16,6 +16,10 @@ public struct AtalayaConfig: Sendable, Equatable {
   public var cost: CostConfig
   /// Who may call the lifecycle endpoints (POST /-/reload).
   public var adminAPI: AdminAPIConfig
+  /// Availability objectives over the uptime history.
+  public var slos: [SLOConfig]
+  /// How incidents open and resolve.
+  public var incidents: IncidentConfig
 
   public init(
     listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9478),
@@ -26,8 +30,11 @@ public struct AtalayaConfig: Sendable, Equatable {
     circuitBreaker: CircuitBreakerConfig = CircuitBreakerConfig(),
     alerting: AlertingConfig = AlertingConfig(),
     cost: CostConfig = CostConfig(),
-    adminAPI: AdminAPIConfig = AdminAPIConfig()
+    adminAPI: AdminAPIConfig = AdminAPIConfig(), slos: [SLOConfig] = [],
+    incidents: IncidentConfig = IncidentConfig()
   ) {
+    self.slos = slos
+    self.incidents = incidents
     self.listen = listen
     self.stateDir = stateDir
     self.window = window

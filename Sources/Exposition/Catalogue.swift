@@ -90,6 +90,52 @@ public enum Catalogue {
       + "or missing from it (0).",
     type: .gauge, labelNames: ["provider", "model"])
 
+  // MARK: History
+
+  /// `range` label values of the uptime families.
+  public static let uptimeRanges = UptimeRange.allCases.map(\.rawValue)
+
+  public static let uptimeRatio = MetricFamily(
+    name: "atalaya_uptime_ratio",
+    help:
+      "Share of successful probes of the check over the range (1h, 24h, 7d, 30d); no sample "
+      + "for a range without data (time the agent was not running is no data).",
+    type: .gauge, labelNames: ["provider", "model", "range"])
+
+  public static let providerUptimeRatio = MetricFamily(
+    name: "atalaya_provider_uptime_ratio",
+    help: "Share of successful probes over all of the provider's checks over the range.",
+    type: .gauge, labelNames: ["provider", "range"])
+
+  public static let incidentsTotal = MetricFamily(
+    name: "atalaya_incidents_total",
+    help:
+      "Incidents of the provider by impact: degraded counts incidents that opened degraded, "
+      + "down every incident that reached down.",
+    type: .counter, labelNames: ["provider", "impact"])
+
+  public static let incidentOpen = MetricFamily(
+    name: "atalaya_incident_open",
+    help: "Whether the provider has an open incident (1) or not (0).",
+    type: .gauge, labelNames: ["provider"])
+
+  public static let sloTargetRatio = MetricFamily(
+    name: "atalaya_slo_target_ratio",
+    help: "The SLO's objective (e.g. 0.995).", type: .gauge, labelNames: ["slo"])
+
+  public static let sloErrorBudgetRemainingRatio = MetricFamily(
+    name: "atalaya_slo_error_budget_remaining_ratio",
+    help:
+      "Error budget left over the SLO's period: 1 untouched, 0 spent, negative overspent.",
+    type: .gauge, labelNames: ["slo"])
+
+  public static let sloBurnRate = MetricFamily(
+    name: "atalaya_slo_burn_rate",
+    help:
+      "Error ratio over the window divided by the SLO's allowed error ratio (1 - target); "
+      + "1 spends the budget exactly over the period.",
+    type: .gauge, labelNames: ["slo", "window"])
+
   public static let providerStatus = MetricFamily(
     name: "atalaya_provider_status",
     help: "Overall status of the provider: 1 for the current status, 0 for the others.",
@@ -266,6 +312,8 @@ public enum Catalogue {
     probesTotal,
     windowSuccessRatio, windowLatencySeconds, circuitState, circuitOpenReason,
     circuitNextProbeTimestampSeconds, modelListed, providerStatus,
+    uptimeRatio, providerUptimeRatio, incidentsTotal, incidentOpen, sloTargetRatio,
+    sloErrorBudgetRemainingRatio, sloBurnRate,
     rateLimitRemaining, rateLimitResetSeconds, tokensTotal,
     costUSDTotal, costPerHourUSD, priceMissing, accountUsageUSD, accountLimitUSD,
     accountLimitRemainingUSD, budgetLimitUSD, budgetSpentUSD, budgetRemainingUSD, budgetUsedRatio,

@@ -19,6 +19,12 @@ public protocol AgentEndpoints: Sendable {
   func ingestUsage(body: [UInt8], authorization: String?) async -> EndpointResponse
   /// The largest usage body accepted; larger ones get 413 while being read.
   var usageBodyLimit: Int { get }
+  /// GET /api/v1/history with its query parameters.
+  func renderHistory(query: [String: String]) -> EndpointResponse
+  /// GET /api/v1/incidents with its query parameters.
+  func renderIncidents(query: [String: String]) -> EndpointResponse
+  /// GET /api/v1/incidents/{id}.
+  func renderIncident(id: String) -> EndpointResponse
 }
 
 /// The result of a reload, as POST /-/reload reports it.

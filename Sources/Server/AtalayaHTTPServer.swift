@@ -46,6 +46,15 @@ public enum AtalayaHTTPServer {
     router.get("/api/v1/alerts") { _, _ in
       bytesResponse(endpoints.renderAlerts(), contentType: "application/json")
     }
+    router.get("/api/v1/history") { request, _ in
+      endpointResponse(endpoints.renderHistory(query: query(request)))
+    }
+    router.get("/api/v1/incidents") { request, _ in
+      endpointResponse(endpoints.renderIncidents(query: query(request)))
+    }
+    router.get("/api/v1/incidents/:id") { _, context in
+      endpointResponse(endpoints.renderIncident(id: context.parameters.get("id") ?? ""))
+    }
     router.get("/-/healthy") { _, _ in
       textResponse(.ok, "Atalaya is Healthy.\n")
     }
@@ -84,6 +93,8 @@ public enum AtalayaHTTPServer {
           /metrics          Prometheus metrics
           /api/v1/status    status as JSON
           /api/v1/alerts    active alerts as JSON
+          /api/v1/history?provider=P[&model=M]&range=24h|7d|30d|90d   uptime buckets
+          /api/v1/incidents?days=30[&provider=P][&status=open]      the incident log
           /-/healthy        liveness
           /-/ready          readiness
           POST /-/reload    re-read the configuration
@@ -92,6 +103,23 @@ public enum AtalayaHTTPServer {
         """)
     }
     return router
+  }
+
+  /// The query parameters, the first value of each name (at most 16 names).
+  static func query(_ request: Request) -> [String: String] {
+    var out: [String: String] = [:]
+    for (name, value) in request.uri.queryParameters where out.count < 16 {
+      let key = String(name)
+      if out[key] == nil { out[key] = String(value) }
+    }
+    return out
+  }
+
+  static func endpointResponse(_ r: EndpointResponse) -> Response {
+    Response(
+      status: HTTPResponse.Status(code: r.status),
+      headers: [.contentType: r.contentType],
+      body: ResponseBody(byteBuffer: ByteBuffer(bytes: r.body)))
   }
 
   static func bytesResponse(_ bytes: [UInt8], contentType: String) -> Response {

@@ -23,4 +23,14 @@ extension AgentEndpoints {
 
   /// 1 MiB unless the agent says otherwise.
   public var usageBodyLimit: Int { 1 << 20 }
+
+  /// Without a history, these endpoints do not exist.
+  public func renderHistory(query: [String: String]) -> EndpointResponse { Self.notFound }
+  public func renderIncidents(query: [String: String]) -> EndpointResponse { Self.notFound }
+  public func renderIncident(id: String) -> EndpointResponse { Self.notFound }
+
+  static var notFound: EndpointResponse {
+    EndpointResponse(
+      status: 404, contentType: "text/plain; charset=utf-8", body: Array("not found\n".utf8))
+  }
 }

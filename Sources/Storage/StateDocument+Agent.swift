@@ -34,12 +34,23 @@ extension StateDocument where Value == AlertEngine {
   }
 }
 
+extension StateDocument where Value == HistorySnapshot {
+  /// `history.json`: uptime buckets and the incident log.
+  public static var history: Self {
+    StateDocument(
+      fileName: StateFileName.history, what: "history", format: HistorySnapshot.format,
+      version: HistorySnapshot.currentVersion
+    ) { bytes, _ in try HistorySnapshot.decode(bytes) }
+  }
+}
+
 /// The names of the state files in `state_dir`.
 public enum StateFileName {
   public static let health = "state.json"
   public static let cost = "cost.json"
   public static let alerts = "alerts.json"
   public static let outbox = "outbox.json"
+  public static let history = "history.json"
   /// Present while an agent runs; left behind by one that did not stop cleanly.
   public static let running = "running"
 }

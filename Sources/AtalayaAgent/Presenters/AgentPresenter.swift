@@ -14,6 +14,7 @@ where C.Duration == Duration {
   private let startedAt: Timestamp
   private let health: HealthStore
   private let cost: CostTracker
+  private let history: HistoryStore
   private let alerts: AlertStore
   private let deliverer: Deliverer<C>
   private let store: StateStore
@@ -27,13 +28,15 @@ where C.Duration == Duration {
 
   init(
     time: any TimeSource, startedAt: Timestamp, health: HealthStore, cost: CostTracker,
-    alerts: AlertStore, deliverer: Deliverer<C>, store: StateStore, readiness: Readiness,
+    history: HistoryStore, alerts: AlertStore, deliverer: Deliverer<C>, store: StateStore,
+    readiness: Readiness,
     reloader: ReloadService, current: CurrentConfig, procIO: BlockingIO
   ) {
     self.time = time
     self.startedAt = startedAt
     self.health = health
     self.cost = cost
+    self.history = history
     self.alerts = alerts
     self.deliverer = deliverer
     self.store = store
@@ -51,17 +54,20 @@ where C.Duration == Duration {
     let alerting = alerts.metrics(delivery: deliverer.metrics)
     let failures = store.writeFailures
     let reload = reloader.gauges
+    let historyView = history.read { $0.view(at: now) }
     return renderer.withLock {
       $0.render(
-        view, reload: reload, cost: costMetrics, alerting: alerting,
+        view, reload: reload, cost: costMetrics, alerting: alerting, history: historyView,
         stateWriteFailures: failures, process: process)
     }
   }
 
   public func renderStatus() -> [UInt8] {
     let now = time.now()
-    return StatusReport(view: health.view(at: now), startedAt: startedAt, cost: cost.view(at: now))
-      .jsonBytes()
+    return StatusReport(
+      view: health.view(at: now), startedAt: startedAt, cost: cost.view(at: now),
+      history: history.read { $0.view(at: now) }
+    ).jsonBytes()
   }
 
   public func renderAlerts() -> [UInt8] {
@@ -83,4 +89,19 @@ where C.Duration == Duration {
   }
 
   public var usageBodyLimit: Int { cost.usageBodyLimit }
+
+  public func renderHistory(query: [String: String]) -> EndpointResponse {
+    let now = time.now()
+    return history.read { HistoryReport.history(query: query, history: $0, at: now) }
+  }
+
+  public func renderIncidents(query: [String: String]) -> EndpointResponse {
+    let now = time.now()
+    return history.read { HistoryReport.incidents(query: query, log: $0.incidents, at: now) }
+  }
+
+  public func renderIncident(id: String) -> EndpointResponse {
+    let now = time.now()
+    return history.read { HistoryReport.incident(id: id, log: $0.incidents, at: now) }
+  }
 }

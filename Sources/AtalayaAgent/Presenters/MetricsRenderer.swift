@@ -14,7 +14,8 @@ struct MetricsRenderer: Sendable {
 
   mutating func render(
     _ view: FleetView, reload: ReloadState, cost: CostMetrics? = nil,
-    alerting: AlertingMetrics? = nil, stateWriteFailures: [String: UInt64] = [:],
+    alerting: AlertingMetrics? = nil, history: HistoryView? = nil,
+    stateWriteFailures: [String: UInt64] = [:],
     process: ProcessMetricsSnapshot? = nil
   ) -> [UInt8] {
     writer.reset()
@@ -129,6 +130,8 @@ struct MetricsRenderer: Sendable {
           Catalogue.providerStatus, p.name, status.rawValue, value: p.status == status ? 1 : 0)
       }
     }
+
+    if let history { writeHistory(history, view) }
 
     writer.family(Catalogue.rateLimitRemaining)
     for c in checks {

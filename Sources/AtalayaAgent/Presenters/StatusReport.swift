@@ -8,6 +8,7 @@ struct StatusReport {
   var view: FleetView
   var startedAt: Timestamp
   var cost: CostView?
+  var history: HistoryView?
 
   func jsonBytes() -> [UInt8] { Array(json.prettyEncoded.utf8) }
 
@@ -18,8 +19,11 @@ struct StatusReport {
       ("generated_at", .string(RFC3339.format(view.at))),
       ("started_at", .string(RFC3339.format(startedAt))),
       ("window_seconds", .number(view.window.seconds)),
-      ("providers", .array(view.providers.map { Self.provider($0, at: view.at) })),
+      (
+        "providers", .array(view.providers.map { Self.provider($0, at: view.at, history: history) })
+      ),
       ("cost", cost.map(Self.cost) ?? .null),
+      ("slos", .array((history?.slos ?? []).map(Self.slo))),
     ])
   }
 
@@ -29,50 +33,72 @@ struct StatusReport {
 
   static func time(_ t: Timestamp?) -> JSONValue { .string(t.map(RFC3339.format)) }
 
-  static func provider(_ p: ProviderView, at now: Timestamp) -> JSONValue {
+  static func uptimes(_ ranges: [UptimeRange: Double]?) -> [(String, JSONValue)] {
+    UptimeRange.allCases.map { ("uptime_\($0.rawValue)", .number(ranges?[$0])) }
+  }
+
+  static func provider(_ p: ProviderView, at now: Timestamp, history: HistoryView?) -> JSONValue {
     let s = ProviderSummary(p)
-    return .members([
-      ("name", .string(p.name)),
-      ("type", .string(p.config.type.rawValue)),
-      ("status", .string(p.status.rawValue)),
-      ("uptime", .number(s.uptime)),
-      ("error_rate", .number(s.uptime.map { 1 - $0 })),
-      ("latency_avg_ms", ms(s.meanLatency)),
-      ("latency_p95_ms", ms(s.worstP95)),
-      ("circuit_state", .string(s.circuit.rawValue)),
+    return .members(
+      [
+        ("name", .string(p.name)),
+        ("type", .string(p.config.type.rawValue)),
+        ("status", .string(p.status.rawValue)),
+        ("uptime", .number(s.uptime)),
+      ] + uptimes(history?.providerUptime[p.name])
+        + [("open_incident", .string(history?.openIncidents[p.name]?.id))] + [
+          ("error_rate", .number(s.uptime.map { 1 - $0 })),
+          ("latency_avg_ms", ms(s.meanLatency)),
+          ("latency_p95_ms", ms(s.worstP95)),
+          ("circuit_state", .string(s.circuit.rawValue)),
+          (
+            "last_error",
+            s.lastError.map {
+              .members([
+                ("class", .string($0.result.rawValue)),
+                ("message", .string($0.message)),
+                ("http_status", .number($0.httpStatus.map(Double.init))),
+                ("at", .string(RFC3339.format($0.startedAt))),
+              ])
+            } ?? .null
+          ),
+          ("checks", .array(p.checks.map { check($0, at: now, history: history) })),
+        ])
+  }
+
+  static func slo(_ s: SLOStatus) -> JSONValue {
+    .members([
+      ("name", .string(s.config.name)),
+      ("target", .number(s.config.target)),
+      ("period_seconds", .number(s.config.period.seconds)),
+      ("attainment", .number(s.attainment)),
+      ("error_budget_remaining", .number(s.errorBudgetRemaining)),
       (
-        "last_error",
-        s.lastError.map {
-          .members([
-            ("class", .string($0.result.rawValue)),
-            ("message", .string($0.message)),
-            ("http_status", .number($0.httpStatus.map(Double.init))),
-            ("at", .string(RFC3339.format($0.startedAt))),
-          ])
-        } ?? .null
+        "burn_rates",
+        .members(SLOWindow.allCases.map { ($0.rawValue, .number(s.burnRates[$0])) })
       ),
-      ("checks", .array(p.checks.map { check($0, at: now) })),
     ])
   }
 
-  static func check(_ c: CheckView, at now: Timestamp) -> JSONValue {
+  static func check(_ c: CheckView, at now: Timestamp, history: HistoryView?) -> JSONValue {
     let last = c.health.lastOutcome
     let breaker = c.health.breaker
-    var members: [(String, JSONValue)] = [
-      ("model", .string(c.id.model)),
-      ("kind", .string(c.check.kind.rawValue)),
-      ("healthy", .bool(c.isHealthy)),
-      ("circuit_state", .string(c.circuit.rawValue)),
-      ("circuit_reason", .string(c.circuit == .closed ? nil : breaker.reason?.rawValue)),
-      ("next_probe_at", time(breaker.nextProbeAt(now: now))),
-      ("last_result", .string(last?.result.rawValue)),
-      ("last_http_status", .number(last?.httpStatus.map(Double.init))),
-      ("last_probe_at", time(last?.startedAt)),
-      ("success_ratio", .number(c.stats.successRatio)),
-      ("latency_p95_ms", ms(c.stats.p95)),
-      ("ttft_p95_ms", ms(c.stats.ttftP95)),
-      ("probes_in_window", .number(Double(c.stats.total))),
-    ]
+    var members: [(String, JSONValue)] =
+      [
+        ("model", .string(c.id.model)),
+        ("kind", .string(c.check.kind.rawValue)),
+        ("healthy", .bool(c.isHealthy)),
+        ("circuit_state", .string(c.circuit.rawValue)),
+        ("circuit_reason", .string(c.circuit == .closed ? nil : breaker.reason?.rawValue)),
+        ("next_probe_at", time(breaker.nextProbeAt(now: now))),
+        ("last_result", .string(last?.result.rawValue)),
+        ("last_http_status", .number(last?.httpStatus.map(Double.init))),
+        ("last_probe_at", time(last?.startedAt)),
+        ("success_ratio", .number(c.stats.successRatio)),
+        ("latency_p95_ms", ms(c.stats.p95)),
+        ("ttft_p95_ms", ms(c.stats.ttftP95)),
+        ("probes_in_window", .number(Double(c.stats.total))),
+      ] + uptimes(history?.checkUptime[c.id])
     if !c.check.expectedModels.isEmpty {
       let listed = Dictionary(c.listedModels.map { ($0.model, $0.listed) }) { a, _ in a }
       members.append(

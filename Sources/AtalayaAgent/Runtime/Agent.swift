@@ -74,6 +74,8 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
   public let current: CurrentConfig
   public let health: HealthStore
   public let cost: CostTracker
+  /// Uptime buckets, incidents and SLOs.
+  public let history: HistoryStore
   public let alerts: AlertStore
   public let deliverer: Deliverer<C>
   public let store: StateStore
@@ -96,6 +98,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     let unclean = await store.beginRun(now: now)
     var snapshot = await store.load(.health, now: now)
     var ledger = await store.load(.cost(config: config), now: now)
+    let history = await store.load(.history, now: now)
     if unclean, snapshot != nil || ledger != nil {
       // The files are up to one save interval older than what Prometheus last read.
       settings.logger.warning(
@@ -113,12 +116,12 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     }
     return Agent(
       config: config, settings: settings, store: store, snapshot: snapshot, ledger: ledger,
-      engine: engine, outbox: outbox)
+      history: history, engine: engine, outbox: outbox)
   }
 
   private init(
     config: AtalayaConfig, settings: Settings, store: StateStore, snapshot: HealthSnapshot?,
-    ledger: CostLedger?, engine: AlertEngine, outbox: Outbox
+    ledger: CostLedger?, history saved: HistorySnapshot?, engine: AlertEngine, outbox: Outbox
   ) {
     let logger = settings.logger
     self.settings = settings
@@ -132,6 +135,12 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     }
     cost = CostTracker(config: config)
     if let ledger { cost.adopt(ledger, config: config) }
+    history = HistoryStore(config: config)
+    if let saved {
+      history.restore(saved)
+      logger.info(
+        "restored history", metadata: ["incidents": "\(saved.incidents.incidents.count)"])
+    }
     alerts = AlertStore(engine)
     deliverer = Deliverer(
       receivers: config.alerting.receivers, outbox: outbox, store: store,
@@ -144,19 +153,22 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     probes = ProbeService(
       clock: settings.clock, current: current, readiness: readiness,
       run: ProbeRun(
-        health: health, cost: cost, prober: settings.prober, time: time, readiness: readiness,
+        health: health, cost: cost, history: history, prober: settings.prober, time: time,
+        readiness: readiness,
         notifier: settings.notifier, logger: logger, observer: settings.onOutcome))
     evaluation = AlertEvaluationService(
       clock: settings.clock, time: time, current: current, health: health, cost: cost,
-      alerts: alerts, deliverer: deliverer, store: store, logger: logger,
+      history: history, alerts: alerts, deliverer: deliverer, store: store, logger: logger,
       onEvaluation: settings.onEvaluation)
     let (cost, deliverer, probes, current) = (self.cost, self.deliverer, self.probes, self.current)
+    let history = self.history
     reloader = ReloadService(
       source: settings.configSource,
       apply: { generation in
         let config = generation.config
         health.apply(config)
         cost.apply(config)
+        history.apply(config, at: time.now())
         await deliverer.apply(receivers: config.alerting.receivers)
         probes.apply(config)
         current.publish(generation)
@@ -165,7 +177,8 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
       statusLine: { health.statusLine(at: time.now()) }, trapsSIGHUP: settings.handlesSignals,
       onQueued: settings.onReloadQueued, logger: logger)
     presenter = AgentPresenter(
-      time: time, startedAt: startedAt, health: health, cost: cost, alerts: alerts,
+      time: time, startedAt: startedAt, health: health, cost: cost, history: history,
+      alerts: alerts,
       deliverer: deliverer, store: store, readiness: readiness, reloader: reloader,
       current: current, procIO: BlockingIO(label: "atalaya.proc"))
   }
@@ -197,7 +210,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
       .init(
         service: PersistenceService(
           clock: settings.clock, time: settings.time, interval: settings.saveInterval,
-          health: health, cost: cost, store: store)))
+          health: health, cost: cost, history: history, store: store)))
     services.append(
       .init(
         service: AccountPollService(

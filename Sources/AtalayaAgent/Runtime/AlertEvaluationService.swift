@@ -29,6 +29,7 @@ where C.Duration == Duration {
   private let current: CurrentConfig
   private let health: HealthStore
   private let cost: CostTracker
+  private let history: HistoryStore
   private let alerts: AlertStore
   private let deliverer: Deliverer<C>
   private let store: StateStore
@@ -38,9 +39,10 @@ where C.Duration == Duration {
 
   init(
     clock: C, time: any TimeSource, current: CurrentConfig, health: HealthStore,
-    cost: CostTracker, alerts: AlertStore, deliverer: Deliverer<C>, store: StateStore,
-    logger: Logger, onEvaluation: (@Sendable (Evaluation) -> Void)?
+    cost: CostTracker, history: HistoryStore, alerts: AlertStore, deliverer: Deliverer<C>,
+    store: StateStore, logger: Logger, onEvaluation: (@Sendable (Evaluation) -> Void)?
   ) {
+    self.history = history
     self.clock = clock
     self.time = time
     self.current = current
@@ -72,11 +74,18 @@ where C.Duration == Duration {
   public func evaluate() async -> Evaluation {
     let now = time.now()
     let config = current.config
+    let fleet = health.view(at: now)
+    for event in history.observe(fleet) { log(event) }
     let samples = AlertInputs.samples(
-      fleet: health.view(at: now), cost: cost.view(at: now),
-      traffic: cost.trafficSignals(at: now), at: now)
+      fleet: fleet, cost: cost.view(at: now), traffic: cost.trafficSignals(at: now),
+      slos: history.read { $0.sloStatuses(at: now) }, at: now)
     var next = alerts.current
     let notifications = next.evaluate(samples: samples, config: config.effectiveAlerting, at: now)
+    history.recordFiring(
+      next.activeAlerts(at: now).compactMap { a in
+        guard a.state == .firing, let provider = a.labels["provider"] else { return nil }
+        return (a.alertname, provider)
+      })
     if !notifications.isEmpty {
       guard await deliverer.enqueue(notifications) else {
         logger.error(
@@ -102,6 +111,22 @@ where C.Duration == Duration {
     let result = Evaluation.evaluated(queued: notifications.count)
     onEvaluation?(result)
     return result
+  }
+
+  private func log(_ event: IncidentLog.Event) {
+    switch event {
+    case .opened(let i):
+      logger.notice(
+        "incident opened",
+        metadata: ["id": "\(i.id)", "provider": "\(i.provider)", "impact": "\(i.impact.rawValue)"])
+    case .resolved(let i):
+      logger.notice(
+        "incident resolved",
+        metadata: [
+          "id": "\(i.id)", "provider": "\(i.provider)", "impact": "\(i.impact.rawValue)",
+          "duration": "\(formatDuration(i.duration(at: i.endedAt ?? i.startedAt)))",
+        ])
+    }
   }
 
   /// Writes `alerts.json` when its durable part changed (or anything changed, at shutdown).

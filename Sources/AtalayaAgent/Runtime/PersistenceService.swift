@@ -4,7 +4,8 @@ import ServiceLifecycle
 import Storage
 import Systemd
 
-/// Saves the health state (`state.json`) and the cost ledger (`cost.json`) every
+/// Saves the health state (`state.json`), the cost ledger (`cost.json`) and the history
+/// (`history.json`) every
 /// `interval` on the injected clock and once more at shutdown, through the one
 /// ``StateStore`` (off the cooperative pool). What is saved survives a restart, at most
 /// `interval` old after a crash. (The outbox and `alerts.json` are written by their
@@ -15,6 +16,7 @@ struct PersistenceService<C: Clock>: Service where C.Duration == Duration {
   let interval: Duration
   let health: HealthStore
   let cost: CostTracker
+  let history: HistoryStore
   let store: StateStore
 
   func run() async throws {
@@ -36,6 +38,9 @@ struct PersistenceService<C: Clock>: Service where C.Duration == Duration {
     }
     let ledger = Array(cost.snapshot(at: now).prettyEncoded.utf8)
     await store.write(StateFileName.cost, ledger)
+    if let bytes = try? history.snapshot(at: now).encode() {
+      await store.write(StateFileName.history, bytes)
+    }
   }
 }
 

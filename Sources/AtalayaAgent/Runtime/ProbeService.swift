@@ -53,6 +53,7 @@ struct ProbeRun: Sendable {
 
   let health: HealthStore
   let cost: CostTracker
+  let history: HistoryStore
   let prober: Prober
   let time: any TimeSource
   let readiness: Readiness
@@ -78,6 +79,7 @@ struct ProbeRun: Sendable {
     }
     cost.recordProbe(outcome)
     let recorded = health.record(outcome, at: now)
+    history.record(outcome)
     if let transition = recorded.transition {
       var metadata: Logger.Metadata = [
         "provider": "\(outcome.check.provider)", "model": "\(outcome.check.model)",

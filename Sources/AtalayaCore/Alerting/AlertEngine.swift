@@ -100,7 +100,12 @@ public struct AlertEngine: Sendable, Codable, Equatable {
           failed = true
           continue
         }
-        if rule.expr.matches(sample.value) {
+        if rule.expr.matches(sample.value)
+          && rule.expr.conjuncts.allSatisfy({ c in
+            bySignal[c.signal]?.contains { $0.labels == sample.labels && c.matches($0.value) }
+              ?? false
+          })
+        {
           conditionTrue(rule, labels: labels, fingerprint: fingerprint, value: sample.value, now)
         } else if let r = conditionFalse(rule, fingerprint: fingerprint, value: sample.value, now) {
           resolved.append(r)

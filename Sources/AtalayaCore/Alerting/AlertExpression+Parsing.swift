@@ -45,6 +45,42 @@ private struct ExpressionScanner {
   static let signals = AlertSignal.allCases.map(\.rawValue)
 
   mutating func expression() throws(ExpressionError) -> AlertExpression {
+    let first = try condition()
+    var conjuncts: [AlertCondition] = []
+    while true {
+      skipSpaces()
+      guard i < chars.count else { break }
+      let wordStart = i
+      let joiner = word()
+      guard joiner == "and" else {
+        i = wordStart
+        throw ExpressionError(
+          offset: wordStart,
+          message: "unexpected `\(rest(from: wordStart, max: 12))` after the value; "
+            + "an expression is SIGNAL OP VALUE, e.g. \(example(first.signal)), "
+            + "optionally followed by `and SIGNAL OP VALUE`")
+      }
+      skipSpaces()
+      guard i < chars.count else {
+        throw ExpressionError(
+          offset: i, message: "expected SIGNAL OP VALUE after `and`, e.g. \(example(first.signal))")
+      }
+      let next = try condition()
+      if next.signal.seriesLabels != first.signal.seriesLabels {
+        throw ExpressionError(
+          offset: wordStart,
+          message: "`and` joins series by their labels: `\(next.signal.rawValue)` has "
+            + "\(next.signal.seriesLabels.joined(separator: ", ")), `\(first.signal.rawValue)` has "
+            + first.signal.seriesLabels.joined(separator: ", "))
+      }
+      conjuncts.append(next)
+    }
+    return AlertExpression(
+      signal: first.signal, op: first.op, value: first.value, text: text, conjuncts: conjuncts)
+  }
+
+  /// One `SIGNAL OP VALUE`.
+  mutating func condition() throws(ExpressionError) -> AlertCondition {
     skipSpaces()
     guard i < chars.count else {
       throw ExpressionError(
@@ -76,14 +112,7 @@ private struct ExpressionScanner {
     while i < chars.count, !chars[i].properties.isWhitespace { i += 1 }
     let token = String(String.UnicodeScalarView(chars[valueStart..<i]))
     let value = try self.value(token, at: valueStart, for: signal)
-    skipSpaces()
-    if i < chars.count {
-      throw ExpressionError(
-        offset: i,
-        message: "unexpected `\(rest(from: i, max: 12))` after the value; "
-          + "an expression is SIGNAL OP VALUE, e.g. \(example(signal))")
-    }
-    return AlertExpression(signal: signal, op: op, value: value, text: text)
+    return AlertCondition(signal: signal, op: op, value: value)
   }
 
   mutating func comparison(after name: String) throws(ExpressionError) -> ComparisonOperator {

@@ -4,7 +4,8 @@
 /// traffic samples `source="usage"`, so a rule fires on either.
 public enum AlertInputs {
   public static func samples(
-    fleet: FleetView, cost: CostView, traffic: [TrafficSignal], at now: Timestamp
+    fleet: FleetView, cost: CostView, traffic: [TrafficSignal], slos: [SLOStatus] = [],
+    at now: Timestamp
   ) -> [SignalSample] {
     var out = AlertSignals.samples(from: fleet, at: now).map { sample -> SignalSample in
       var s = sample
@@ -23,6 +24,15 @@ public enum AlertInputs {
             signal: .budgetThresholdCrossed,
             labels: ["budget": b.config.name, "threshold": SignalUnit.ratio.format(threshold)],
             value: crossed ? 1 : 0))
+      }
+    }
+    for slo in slos {
+      let labels = ["slo": slo.config.name]
+      for (window, rate) in slo.burnRates {
+        out.append(SignalSample(signal: window.signal, labels: labels, value: rate))
+      }
+      if let remaining = slo.errorBudgetRemaining {
+        out.append(SignalSample(signal: .sloErrorBudgetRemaining, labels: labels, value: remaining))
       }
     }
     for t in traffic {
@@ -52,15 +62,48 @@ extension AlertRule {
     annotations: ["summary": "budget {{ .budget }} has used {{ .threshold }} of its limit"])
 }
 
+extension AlertRule {
+  /// The multiwindow fast-burn page (Google SRE workbook, ch. 5): 2% of a 30-day budget
+  /// in an hour.
+  public static let sloFastBurn = AlertRule(
+    name: "LLMSLOFastBurn",
+    expr: AlertExpression(
+      signal: .sloBurnRate1h, op: .greater, value: 14.4,
+      text: "slo_burn_rate_1h > 14.4 and slo_burn_rate_5m > 14.4",
+      conjuncts: [AlertCondition(signal: .sloBurnRate5m, op: .greater, value: 14.4)]),
+    severity: "critical",
+    annotations: [
+      "summary":
+        "SLO {{ .slo }} burns its error budget {{ .value }}x too fast (1h and 5m above 14.4)"
+    ])
+
+  /// The multiwindow slow-burn ticket: 5% of a 30-day budget in six hours.
+  public static let sloSlowBurn = AlertRule(
+    name: "LLMSLOSlowBurn",
+    expr: AlertExpression(
+      signal: .sloBurnRate6h, op: .greater, value: 6,
+      text: "slo_burn_rate_6h > 6 and slo_burn_rate_30m > 6",
+      conjuncts: [AlertCondition(signal: .sloBurnRate30m, op: .greater, value: 6)]),
+    severity: "warning",
+    annotations: [
+      "summary": "SLO {{ .slo }} burns its error budget {{ .value }}x too fast (6h and 30m above 6)"
+    ])
+}
+
 extension AtalayaConfig {
   /// The rules the engine runs: the configured (or default) ones, plus
-  /// ``AlertRule/budgetThreshold`` when a budget has `warn_at` thresholds.
+  /// ``AlertRule/budgetThreshold`` when a budget has `warn_at` thresholds and
+  /// ``AlertRule/sloFastBurn`` and ``AlertRule/sloSlowBurn`` when SLOs are configured
+  /// (each unless a rule of that name is configured).
   public var effectiveAlerting: AlertingConfig {
     var a = alerting
-    if cost.budgets.contains(where: { !$0.warnAt.isEmpty }),
-      !a.rules.contains(where: { $0.name == AlertRule.budgetThreshold.name })
-    {
-      a.rules.append(.budgetThreshold)
+    func add(_ rule: AlertRule) {
+      if !a.rules.contains(where: { $0.name == rule.name }) { a.rules.append(rule) }
+    }
+    if cost.budgets.contains(where: { !$0.warnAt.isEmpty }) { add(.budgetThreshold) }
+    if !slos.isEmpty {
+      add(.sloFastBurn)
+      add(.sloSlowBurn)
     }
     return a
   }

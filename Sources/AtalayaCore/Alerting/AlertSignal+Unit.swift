@@ -60,7 +60,10 @@ extension AlertSignal {
     case .latencyP50, .latencyP90, .latencyP95, .latencyP99, .ttftP95: .seconds
     case .costPerHour, .budgetRemainingUSD: .usd
     case .budgetExhaustionHours: .hours
-    case .consecutiveFailures: .count
+    case .consecutiveFailures, .sloBurnRate5m, .sloBurnRate30m, .sloBurnRate1h, .sloBurnRate6h,
+      .sloBurnRate1d, .sloBurnRate3d:
+      .count
+    case .sloErrorBudgetRemaining: .ratio
     case .circuitOpen, .providerDown, .providerDegraded, .budgetThresholdCrossed, .modelListed:
       .boolean
     }
@@ -72,6 +75,9 @@ extension AlertSignal {
     case .providerDown, .providerDegraded, .costPerHour: ["provider"]
     case .budgetRemainingUSD, .budgetUsedRatio, .budgetExhaustionHours: ["budget"]
     case .budgetThresholdCrossed: ["budget", "threshold"]
+    case .sloBurnRate5m, .sloBurnRate30m, .sloBurnRate1h, .sloBurnRate6h, .sloBurnRate1d,
+      .sloBurnRate3d, .sloErrorBudgetRemaining:
+      ["slo"]
     default: ["provider", "model"]
     }
   }

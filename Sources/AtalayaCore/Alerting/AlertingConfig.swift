@@ -58,23 +58,53 @@ public struct AlertRule: Sendable, Equatable {
   }
 }
 
-/// `SIGNAL OP VALUE`, e.g. `error_rate > 5%` (value stored as 0.05).
+/// `SIGNAL OP VALUE [and SIGNAL OP VALUE]…`, e.g. `error_rate > 5%` (value stored as
+/// 0.05) or `slo_burn_rate_1h > 14.4 and slo_burn_rate_5m > 14.4`.
+///
+/// The first comparison picks the series (an alert per series of its signal, valued by
+/// it); each `and` comparison must hold for the series of its own signal with the same
+/// labels, as PromQL's `and` matches on labels. A series the other signal lacks is false.
 public struct AlertExpression: Sendable, Equatable, CustomStringConvertible {
   public var signal: AlertSignal
   public var op: ComparisonOperator
   /// The threshold in the signal's base unit (ratio, seconds, USD, hours, count).
   public var value: Double
+  /// The comparisons joined with `and` after the first.
+  public var conjuncts: [AlertCondition]
   /// The expression as written, for messages.
   public var text: String
 
-  public init(signal: AlertSignal, op: ComparisonOperator, value: Double, text: String) {
+  public init(
+    signal: AlertSignal, op: ComparisonOperator, value: Double, text: String,
+    conjuncts: [AlertCondition] = []
+  ) {
     self.signal = signal
     self.op = op
     self.value = value
     self.text = text
+    self.conjuncts = conjuncts
   }
 
   public var description: String { text }
+
+  /// Whether the first comparison holds for `sample`.
+  public func matches(_ sample: Double) -> Bool { op.compare(sample, value) }
+
+  /// Every signal the expression reads.
+  public var signals: [AlertSignal] { [signal] + conjuncts.map(\.signal) }
+}
+
+/// One `SIGNAL OP VALUE` joined with `and`.
+public struct AlertCondition: Sendable, Equatable {
+  public var signal: AlertSignal
+  public var op: ComparisonOperator
+  public var value: Double
+
+  public init(signal: AlertSignal, op: ComparisonOperator, value: Double) {
+    self.signal = signal
+    self.op = op
+    self.value = value
+  }
 
   public func matches(_ sample: Double) -> Bool { op.compare(sample, value) }
 }
@@ -118,6 +148,17 @@ public enum AlertSignal: String, Sendable, Equatable, CaseIterable {
   /// 1 while a model a `kind: models` check expects is in the provider's list, 0 while it
   /// is missing (labels provider, model).
   case modelListed = "model_listed"
+  /// An SLO's burn rate over one window (label slo): the error ratio over the window
+  /// divided by the allowed one (1 − target). One signal per window, so rules pair them
+  /// with `and` as the multiwindow alerts do.
+  case sloBurnRate5m = "slo_burn_rate_5m"
+  case sloBurnRate30m = "slo_burn_rate_30m"
+  case sloBurnRate1h = "slo_burn_rate_1h"
+  case sloBurnRate6h = "slo_burn_rate_6h"
+  case sloBurnRate1d = "slo_burn_rate_1d"
+  case sloBurnRate3d = "slo_burn_rate_3d"
+  /// The error budget left over the SLO's period (label slo): 1 untouched, 0 spent.
+  case sloErrorBudgetRemaining = "slo_error_budget_remaining"
   case costPerHour = "cost_per_hour"
   case budgetRemainingUSD = "budget_remaining_usd"
   case budgetUsedRatio = "budget_used_ratio"

@@ -4,7 +4,7 @@ extension ConfigDecoder {
   static let rootKeys =
     [
       "listen", "state_dir", "window", "defaults", "providers", "circuit_breaker", "alerting",
-      "admin_api",
+      "admin_api", "slos", "incidents",
     ] + ConfigDecoder.costRootKeys
 
   /// Decodes the whole document. Problems are collected in ``errors``; the
@@ -72,6 +72,7 @@ extension ConfigDecoder {
       requireKey("providers", in: e, "no providers configured; add at least one under `providers`")
     }
     decodeCost(e, into: &config)
+    decodeHistory(e, into: &config)
     if let node = e.value("admin_api"),
       let a = entries(node, path: "admin_api", known: ["bearer_token"], what: "admin API settings")
     {

@@ -251,7 +251,7 @@ final class ConfigDecoder {
       guard !number.isEmpty, number.contains(where: \.isNumber) else { return false }
       rest = rest.dropFirst(number.count)
       let unit = rest.prefix { !($0.isASCII && ($0.isNumber || $0 == ".")) }
-      guard ["ms", "s", "m", "h"].contains(unit) else { return false }
+      guard ["ms", "s", "m", "h", "d"].contains(unit) else { return false }
       rest = rest.dropFirst(unit.count)
     }
     return true

@@ -1,6 +1,6 @@
 /// Parses a duration such as `250ms`, `30s`, `10m`, `1h`, `1h30m` or `1.5s`.
 ///
-/// Units are `ms`, `s`, `m` and `h`; several `NUMBER UNIT` parts add up. Returns
+/// Units are `ms`, `s`, `m`, `h` and `d` (24 hours); several `NUMBER UNIT` parts add up. Returns
 /// nil for anything else, including a bare number, an empty string and a
 /// negative value.
 public func parseDuration(_ text: String) -> Duration? {
@@ -45,6 +45,7 @@ public func parseDuration(_ text: String) -> Duration? {
     case "s": nanosPerUnit = 1_000_000_000
     case "m": nanosPerUnit = 60_000_000_000
     case "h": nanosPerUnit = 3_600_000_000_000
+    case "d": nanosPerUnit = 86_400_000_000_000
     default: return nil
     }
     let (wholeNanos, o1) = whole.multipliedReportingOverflow(by: nanosPerUnit)

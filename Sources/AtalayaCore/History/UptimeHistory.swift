@@ -1,0 +1,117 @@
+/// One check's memory beyond the rolling window: counted and succeeded probes in tiered
+/// buckets — 1,440 one-minute buckets (the last 24 hours), 720 one-hour buckets with a p95
+/// each (30 days) and 90 one-day buckets with a p95 each (90 days).
+///
+/// Ranges read from the finest tier that covers them: `1h` and `24h` to the minute, `7d`
+/// and `30d` to the hour, `90d` to the day. About 15.5 KiB per check whatever the probe
+/// rate (see ``storageBytes``); measured in `make bench`.
+public struct UptimeHistory: Sendable, Equatable {
+  public internal(set) var minutes: BucketRing<UInt16>
+  public internal(set) var hours: BucketRing<UInt32>
+  public internal(set) var days: BucketRing<UInt32>
+  /// Latencies of successful probes in the current hour and day (for their p95).
+  var hourSketch: LatencySketch
+  var daySketch: LatencySketch
+
+  public init() {
+    minutes = BucketRing(bucketSeconds: 60, count: 1440, keepsLatency: false)
+    hours = BucketRing(bucketSeconds: 3600, count: 720, keepsLatency: true)
+    days = BucketRing(bucketSeconds: 86_400, count: 90, keepsLatency: true)
+    hourSketch = LatencySketch()
+    daySketch = LatencySketch()
+  }
+
+  /// Records one counted probe started at `t` (the caller leaves out what is not counted,
+  /// e.g. `rate_limited` without `count_rate_limited`).
+  public mutating func record(success: Bool, latency: Double?, at t: Timestamp) {
+    minutes.add(success: success, slot: minutes.slot(of: t))
+    let hour = hours.slot(of: t)
+    if let previous = hours.latest, hour > previous {
+      hours.setP95(hourSketch.quantile(0.95), slot: previous)
+      hourSketch = LatencySketch()
+    }
+    hours.add(success: success, slot: hour)
+    let day = days.slot(of: t)
+    if let previous = days.latest, day > previous {
+      days.setP95(daySketch.quantile(0.95), slot: previous)
+      daySketch = LatencySketch()
+    }
+    days.add(success: success, slot: day)
+    if success, let latency, hour == hours.latest {
+      hourSketch.add(latency)
+      if day == days.latest { daySketch.add(latency) }
+    }
+  }
+
+  /// Counted and succeeded probes over the last `window` at `now`, from the finest tier
+  /// that covers it (windows up to 90 days).
+  public func totals(over window: Duration, at now: Timestamp) -> (
+    counted: UInt64, succeeded: UInt64
+  ) {
+    let seconds = window.seconds
+    if seconds <= 86_400 {
+      return minutes.totals(slots: Int((seconds / 60).rounded(.up)), at: now)
+    }
+    if seconds <= 30 * 86_400 {
+      return hours.totals(slots: Int((seconds / 3600).rounded(.up)), at: now)
+    }
+    return days.totals(slots: Int((min(seconds, 90 * 86_400) / 86_400).rounded(.up)), at: now)
+  }
+
+  /// The success ratio over `range`, nil without data.
+  public func uptime(_ range: UptimeRange, at now: Timestamp) -> Double? {
+    let t = totals(over: range.duration, at: now)
+    return t.counted > 0 ? Double(t.succeeded) / Double(t.counted) : nil
+  }
+
+  /// The buckets behind `range` (minutes for 24h, hours for 7d and 30d, days for 90d),
+  /// oldest first. The current hour's and day's p95 are read live.
+  public func buckets(_ range: HistoryRange, at now: Timestamp) -> [HistoryBucket] {
+    switch range {
+    case .day: return minutes.buckets(slots: 1440, at: now)
+    case .week, .month:
+      var out = hours.buckets(slots: range == .week ? 168 : 720, at: now)
+      if let last = out.indices.last, hours.slot(of: now) == hours.latest {
+        out[last].p95 = hourSketch.quantile(0.95)
+      }
+      return out
+    case .quarter:
+      var out = days.buckets(slots: 90, at: now)
+      if let last = out.indices.last, days.slot(of: now) == days.latest {
+        out[last].p95 = daySketch.quantile(0.95)
+      }
+      return out
+    }
+  }
+
+  /// Bytes held by the tiers' arrays (the sketches add ~16 bytes per distinct latency bin).
+  public var storageBytes: Int {
+    minutes.storageBytes + hours.storageBytes + days.storageBytes
+      + (hourSketch.binCount + daySketch.binCount) * 8
+  }
+}
+
+/// The uptime ranges of the metrics and the status API.
+public enum UptimeRange: String, CaseIterable, Sendable {
+  case hour = "1h"
+  case day = "24h"
+  case week = "7d"
+  case month = "30d"
+
+  public var duration: Duration {
+    switch self {
+    case .hour: .seconds(3600)
+    case .day: .seconds(86_400)
+    case .week: .seconds(7 * 86_400)
+    case .month: .seconds(30 * 86_400)
+    }
+  }
+}
+
+/// The ranges `GET /api/v1/history` serves.
+public enum HistoryRange: String, CaseIterable, Sendable {
+  case day = "24h"
+  case week = "7d"
+  case month = "30d"
+  case quarter = "90d"
+}
