@@ -110,6 +110,13 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
     return out
   }
 
+  /// Equal when the counts and slots are, and the p95s bit for bit (NaN is "none").
+  public static func == (a: Self, b: Self) -> Bool {
+    a.bucketSeconds == b.bucketSeconds && a.count == b.count && a.latest == b.latest
+      && a.counted == b.counted && a.succeeded == b.succeeded
+      && a.p95.map(\.bitPattern) == b.p95.map(\.bitPattern)
+  }
+
   /// Bytes held by the ring's arrays.
   public var storageBytes: Int {
     count * 2 * MemoryLayout<Count>.stride + p95.count * MemoryLayout<Float>.stride

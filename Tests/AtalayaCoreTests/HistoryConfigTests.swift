@@ -1,0 +1,89 @@
+import AtalayaCore
+import Storage
+import Testing
+
+/// `slos:`, `incidents:` and rule expressions with `and`, as a user writes them.
+@Suite struct HistoryConfigTests {
+  static let providers = """
+    providers:
+      - name: openrouter
+        type: openrouter
+        api_key: x
+        checks:
+          - model: openai/gpt-4o-mini
+          - kind: models
+      - name: openai
+        api_key: x
+        checks:
+          - model: gpt-4o-mini
+
+    """
+
+  @Test func slosAndIncidentsParse() throws {
+    let config = try ConfigLoader.parse(
+      yaml: Self.providers + """
+        incidents: {close_after: 5m}
+        slos:
+          - name: chat-availability
+            target: 99.5%
+            period: 30d
+            providers: [openrouter, openai]
+          - name: mini
+            target: 0.99
+            models: [gpt-4o-mini]
+        """, file: "a.yml", environment: [:], files: FileSystemReader())
+    #expect(config.incidents.closeAfter == .seconds(300))
+    #expect(config.slos.count == 2)
+    #expect(
+      config.slos[0]
+        == SLOConfig(
+          name: "chat-availability", target: 0.995, period: .seconds(30 * 86_400),
+          providers: ["openrouter", "openai"]))
+    #expect(config.slos[1].period == .seconds(30 * 86_400))
+    #expect(config.slos[1].models == ["gpt-4o-mini"])
+    // The implicit burn-rate rules join the defaults.
+    let names = config.effectiveAlerting.rules.map(\.name)
+    #expect(names.contains("LLMSLOFastBurn") && names.contains("LLMSLOSlowBurn"))
+  }
+
+  @Test(arguments: [
+    ("slos:\n  - name: a\n    target: 100%\n", "slos[0].target", "no error budget"),
+    (
+      "slos:\n  - name: a\n    target: 99%\n    providers: [openruter]\n", "slos[0].providers[0]",
+      "did you mean `openrouter`"
+    ),
+    ("slos:\n  - name: a\n    target: 99%\n    period: 1y\n", "slos[0].period", "invalid duration"),
+    ("slos:\n  - name: a\n    target: 99%\n    period: 120d\n", "slos[0].period", "out of range"),
+    (
+      "slos:\n  - name: a\n    target: 99%\n    models: [llama3]\n", "slos[0].models[0]",
+      "no chat check"
+    ),
+    ("slos:\n  - name: A\n    target: 99%\n", "slos[0].name", "invalid SLO name"),
+    ("slos:\n  - name: a\n", "slos[0].target", "needs a `target`"),
+    (
+      "slos:\n  - {name: a, target: 99%}\n  - {name: a, target: 98%}\n", "slos[1].name",
+      "duplicate SLO name"
+    ),
+    ("incidents: {close_after: 2d}\n", "incidents.close_after", "out of range"),
+  ])
+  func errorsPointAtTheKey(_ yaml: String, _ path: String, _ fragment: String) {
+    let errors = configErrors(Self.providers + yaml)
+    #expect(errors.count == 1, "\(errors)")
+    #expect(errors.first?.keyPath == path)
+    #expect(errors.first?.message.contains(fragment) == true, "\(errors.first?.message ?? "")")
+  }
+
+  @Test func anAndErrorIsReportedAtItsLineAndColumn() {
+    let errors = configErrors(
+      Self.providers + """
+        alerting:
+          rules:
+            - alert: Burn
+              expr: slo_burn_rate_1h > 14.4 or slo_burn_rate_5m > 14.4
+        """)
+    #expect(errors.count == 1, "\(errors)")
+    #expect(errors.first?.line == 15)
+    #expect(errors.first?.column == 37)
+    #expect(errors.first?.message.contains("unexpected `or") == true)
+  }
+}
