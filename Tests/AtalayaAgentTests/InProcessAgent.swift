@@ -32,10 +32,11 @@ final class InProcessAgent: Sendable {
     configSource: ReloadService.ConfigSource? = nil,
     onReloadQueued: (@Sendable () -> Void)? = nil,
     onNotify: (@Sendable (String) -> Void)? = nil,
-    serverLimits: ServerLimits = ServerLimits()
+    serverLimits: ServerLimits = ServerLimits(),
+    origin: Timestamp = Timestamp(seconds: 1_800_000_000)
   ) async throws {
     let clock = ManualClock()
-    let time = ManualClockTimeSource(clock: clock)
+    let time = ManualClockTimeSource(clock: clock, origin: origin)
     let yaml = ConfigText(text)
     let config = try ConfigLoader.parse(yaml: text, file: "test.yml", environment: environment)
     let notifications = self.notifications

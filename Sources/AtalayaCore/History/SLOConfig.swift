@@ -90,7 +90,8 @@ public struct SLOStatus: Sendable, Equatable {
     config: SLOConfig, totals: (Duration) -> (counted: UInt64, succeeded: UInt64)
   ) {
     self.config = config
-    let allowed = max(1 - config.target, 1e-9)
+    // Rounded so 1 − 0.99 is 0.01, not 0.010000000000000009.
+    let allowed = max(((1 - config.target) * 1e12).rounded() / 1e12, 1e-9)
     func errorRatio(_ t: (counted: UInt64, succeeded: UInt64)) -> Double? {
       t.counted > 0 ? Double(t.counted - min(t.succeeded, t.counted)) / Double(t.counted) : nil
     }
