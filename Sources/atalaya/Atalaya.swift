@@ -8,7 +8,9 @@ struct Atalaya: AsyncParsableCommand {
     commandName: "atalaya",
     abstract: "Watches the LLM providers your application depends on.",
     version: AtalayaVersion.current,
-    subcommands: [RunCommand.self, DemoCommand.self, CheckCommand.self, ProbeCommand.self],
+    subcommands: [
+      RunCommand.self, DemoCommand.self, CheckCommand.self, ProbeCommand.self, RulesCommand.self,
+    ],
     defaultSubcommand: nil
   )
 }

@@ -1,4 +1,5 @@
 import AtalayaCore
+import AtalayaTestSupport
 import Storage
 import Testing
 
@@ -85,5 +86,42 @@ import Testing
     #expect(errors.first?.line == 15)
     #expect(errors.first?.column == 37)
     #expect(errors.first?.message.contains("unexpected `or") == true)
+  }
+}
+
+/// `atalaya rules` output for SLOs over providers that count `rate_limited` and ones that do
+/// not, and over models with regex characters, checked by the real promtool.
+@Suite struct PrometheusSLORulesTests {
+  @Test func mixedProvidersRenderValidRules() async throws {
+    let config = try ConfigLoader.parse(
+      yaml: """
+        providers:
+          - name: openai
+            api_key: x
+            checks:
+              - model: gpt-4o-mini
+              - kind: models
+          - name: local
+            type: ollama
+            count_rate_limited: true
+            checks:
+              - model: llama3.1:8b
+        slos:
+          - {name: all, target: 99.5%}
+          - {name: mini, target: 99%, period: 7d, providers: [openai], models: [gpt-4o-mini]}
+        """, file: "a.yml", environment: [:])
+    let text = PrometheusSLORules.render(config)
+    #expect(text.contains(#"provider=~"openai",model!="_models",result!~"success|rate_limited""#))
+    #expect(text.contains(#"provider=~"local",model!="_models",result!="success""#))
+    #expect(text.contains(#"model=~"gpt-4o-mini""#))
+    #expect(text.contains("atalaya_slo:error_ratio:rate7d"))
+    #expect(text.contains("atalaya_slo:error_ratio:rate1h{slo=\"mini\"} > 0.144"))
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanup() }
+    let path = try dir.write("slo.rules.yml", text)
+    let result = try await Subprocess.run("promtool", ["check", "rules", path])
+    #expect(result.status == 0, "\(result.output)\n\(text)")
+    #expect(result.output.contains("SUCCESS: 22 rules found"), "\(result.output)")
+    #expect(PrometheusSLORules.regexEscaped("a.b/c+") == #"a\\.b/c\\+"#)
   }
 }
