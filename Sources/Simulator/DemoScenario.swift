@@ -53,6 +53,12 @@ public enum DemoScenario {
           limit_usd: 1
           period: day
           warn_at: [50%, 80%]
+      incidents:
+        close_after: 30s
+      slos:
+        - name: demo-availability
+          target: 99%
+          period: 1d
       alerting:
         evaluation_interval: 5s
         repeat_interval: 10m
