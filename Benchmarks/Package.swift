@@ -33,6 +33,11 @@ let package = Package(
       path: "Benchmarks/Scrape",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
+    // The uptime history's memory per check with 30 days of probes.
+    .executableTarget(
+      name: "HistoryMemory",
+      dependencies: [.product(name: "AtalayaKit", package: root)]
+    ),
     // The real ProbeScheduler on ContinuousClock: lateness percentiles and overlap.
     .executableTarget(
       name: "ScheduleAccuracy",

@@ -98,6 +98,7 @@ def build():
     # root package since the last bench is not seen unless the manifest looks changed.
     os.utime(os.path.join(bench_dir, "Package.swift"))
     run(["swift", "build", "-c", "release", "--product", "ScheduleAccuracy"], cwd=bench_dir)
+    run(["swift", "build", "-c", "release", "--product", "HistoryMemory"], cwd=bench_dir)
 
 
 def atalaya_binary():
@@ -507,6 +508,13 @@ def measure_schedule():
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def measure_history():
+    """Target 7: the uptime history's memory per check with 30 days of probes (200 checks)."""
+    exe = os.path.join(ROOT, "Benchmarks", ".build", "release", "HistoryMemory")
+    out = subprocess.run([exe, "200", "30"], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def measure_micro():
     """Target 3a: package-benchmark, Scrape target; p50/p99 read from its percentile export."""
     bench_dir = os.path.join(ROOT, "Benchmarks")
@@ -589,10 +597,13 @@ def main():
         at = measure_atalaya_probing(nginx_port)
         log("micro-benchmarks (package-benchmark)")
         micro, micro_table, micro_series = measure_micro()
+        log("history memory (200 checks, 30 days)")
+        history = measure_history()
     finally:
         for p in list(children):
             stop(p)
-    raw = [startup, bb_start, schedule, scrape, bb, at, micro, micro_table, micro_series, time.time() - started]
+    raw = [startup, bb_start, schedule, scrape, bb, at, micro, micro_table, micro_series, time.time() - started,
+           history]
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(raw, f)
     report = render(*raw)
@@ -639,7 +650,8 @@ def micro_value(micro, bench, metric, pct="p50"):
         return None
 
 
-def render(startup, bb_start, schedule, scrape, bb, at, micro, micro_table, micro_series, elapsed):
+def render(startup, bb_start, schedule, scrape, bb, at, micro, micro_table, micro_series, elapsed,
+           history=None):
     rows = []
 
     def row(target, a, b, ratio, goal, met):
@@ -658,6 +670,10 @@ def render(startup, bb_start, schedule, scrape, bb, at, micro, micro_table, micr
         f"{ca / cb:.2f}", "≤ 0.25", ca / cb <= 0.25)
     row("2. probes/s achieved", f"{at['rate']:.0f}", f"{bb['rate']:.0f}", "", f"{PROBE_RATE}", None)
 
+    if history:
+        per = history["resident_bytes_per_check"]
+        row(f"7. history memory per check ({history['days']} days, {history['checks']} checks)",
+            f"{per / 1024:.1f} KiB", "—", "", "≤ 24 KiB", per <= 24 * 1024)
     writer_ms = micro_value(micro, "ExpositionWriter_10k", "Time (wall clock)")
     agent_ms = micro_value(micro, "AgentRenderMetrics_10k", "Time (wall clock)")
     prom_ms = micro_value(micro, "SwiftPrometheus_10k", "Time (wall clock)")
