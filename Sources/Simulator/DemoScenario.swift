@@ -56,9 +56,10 @@ public enum DemoScenario {
       incidents:
         close_after: 30s
       slos:
-        - name: demo-availability
+        - name: blinky-availability
           target: 99%
           period: 1d
+          providers: [blinky]
       alerting:
         evaluation_interval: 5s
         repeat_interval: 10m
