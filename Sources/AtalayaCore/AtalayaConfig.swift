@@ -20,6 +20,8 @@ public struct AtalayaConfig: Sendable, Equatable {
   public var slos: [SLOConfig]
   /// How incidents open and resolve.
   public var incidents: IncidentConfig
+  /// Fallback chains the routes API answers for.
+  public var routes: [RouteConfig]
 
   public init(
     listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9478),
@@ -31,8 +33,9 @@ public struct AtalayaConfig: Sendable, Equatable {
     alerting: AlertingConfig = AlertingConfig(),
     cost: CostConfig = CostConfig(),
     adminAPI: AdminAPIConfig = AdminAPIConfig(), slos: [SLOConfig] = [],
-    incidents: IncidentConfig = IncidentConfig()
+    incidents: IncidentConfig = IncidentConfig(), routes: [RouteConfig] = []
   ) {
+    self.routes = routes
     self.slos = slos
     self.incidents = incidents
     self.listen = listen
@@ -122,6 +125,8 @@ public struct ProviderConfig: Sendable, Equatable {
   public var countRateLimited: Bool
   /// Account API polling (OpenRouter's GET /key); nil when off or unsupported.
   public var account: AccountPolling?
+  /// The application's declared request limit for this provider (routes).
+  public var rateLimit: RequestRateLimit?
   public var checks: [CheckConfig]
 
   public init(

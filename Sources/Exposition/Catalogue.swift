@@ -136,6 +136,23 @@ public enum Catalogue {
       + "1 spends the budget exactly over the period.",
     type: .gauge, labelNames: ["slo", "window"])
 
+  // MARK: Routes
+
+  public static let routeCandidateUsable = MetricFamily(
+    name: "atalaya_route_candidate_usable",
+    help: "Whether the route's candidate is usable now (1) or skipped (0).",
+    type: .gauge, labelNames: ["route", "provider", "model"])
+
+  public static let routeChoice = MetricFamily(
+    name: "atalaya_route_choice",
+    help: "1 for the candidate the route chooses now, 0 for the others.",
+    type: .gauge, labelNames: ["route", "provider", "model"])
+
+  public static let routeUsableCandidates = MetricFamily(
+    name: "atalaya_route_usable_candidates",
+    help: "How many of the route's candidates are usable now.",
+    type: .gauge, labelNames: ["route"])
+
   public static let providerStatus = MetricFamily(
     name: "atalaya_provider_status",
     help: "Overall status of the provider: 1 for the current status, 0 for the others.",
@@ -313,7 +330,8 @@ public enum Catalogue {
     windowSuccessRatio, windowLatencySeconds, circuitState, circuitOpenReason,
     circuitNextProbeTimestampSeconds, modelListed, providerStatus,
     uptimeRatio, providerUptimeRatio, incidentsTotal, incidentOpen, sloTargetRatio,
-    sloErrorBudgetRemainingRatio, sloBurnRate,
+    sloErrorBudgetRemainingRatio, sloBurnRate, routeCandidateUsable, routeChoice,
+    routeUsableCandidates,
     rateLimitRemaining, rateLimitResetSeconds, tokensTotal,
     costUSDTotal, costPerHourUSD, priceMissing, accountUsageUSD, accountLimitUSD,
     accountLimitRemainingUSD, budgetLimitUSD, budgetSpentUSD, budgetRemainingUSD, budgetUsedRatio,

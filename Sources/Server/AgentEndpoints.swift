@@ -25,6 +25,10 @@ public protocol AgentEndpoints: Sendable {
   func renderIncidents(query: [String: String]) -> EndpointResponse
   /// GET /api/v1/incidents/{id}.
   func renderIncident(id: String) -> EndpointResponse
+  /// GET /api/v1/routes.
+  func renderRoutes() -> EndpointResponse
+  /// GET /api/v1/routes/{name}: 200 with a choice, 503 without one, 404 unknown.
+  func renderRoute(name: String) -> EndpointResponse
 }
 
 /// The result of a reload, as POST /-/reload reports it.

@@ -55,6 +55,12 @@ public enum AtalayaHTTPServer {
     router.get("/api/v1/incidents/:id") { _, context in
       endpointResponse(endpoints.renderIncident(id: context.parameters.get("id") ?? ""))
     }
+    router.get("/api/v1/routes") { _, _ in
+      endpointResponse(endpoints.renderRoutes())
+    }
+    router.get("/api/v1/routes/:name") { _, context in
+      endpointResponse(endpoints.renderRoute(name: context.parameters.get("name") ?? ""))
+    }
     router.get("/-/healthy") { _, _ in
       textResponse(.ok, "Atalaya is Healthy.\n")
     }
@@ -95,6 +101,7 @@ public enum AtalayaHTTPServer {
           /api/v1/alerts    active alerts as JSON
           /api/v1/history?provider=P[&model=M]&range=24h|7d|30d|90d   uptime buckets
           /api/v1/incidents?days=30[&provider=P][&status=open]      the incident log
+          /api/v1/routes[/NAME]  which model to use now, per route
           /-/healthy        liveness
           /-/ready          readiness
           POST /-/reload    re-read the configuration

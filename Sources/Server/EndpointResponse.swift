@@ -28,6 +28,8 @@ extension AgentEndpoints {
   public func renderHistory(query: [String: String]) -> EndpointResponse { Self.notFound }
   public func renderIncidents(query: [String: String]) -> EndpointResponse { Self.notFound }
   public func renderIncident(id: String) -> EndpointResponse { Self.notFound }
+  public func renderRoutes() -> EndpointResponse { Self.notFound }
+  public func renderRoute(name: String) -> EndpointResponse { Self.notFound }
 
   static var notFound: EndpointResponse {
     EndpointResponse(

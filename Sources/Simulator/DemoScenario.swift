@@ -55,6 +55,9 @@ public enum DemoScenario {
           warn_at: [50%, 80%]
       incidents:
         close_after: 30s
+      routes:
+        - name: demo-chat
+          candidates: [blinky/sim-model, steady/sim-model, flaky/sim-model]
       slos:
         - name: blinky-availability
           target: 99%

@@ -169,12 +169,12 @@ import Testing
       config: CircuitBreakerConfig(
         failureThreshold: 100, errorRate: .init(threshold: 0.5, window: 8, minRequests: 8)))
     for i in 0..<7 { breaker.record(i % 2 == 0 ? .timeout : .success, at: t0) }
-    breaker.record(.quotaExhausted, resumeAt: t0 + .seconds(600), at: t0)
+    breaker.record(.quotaExhausted, resumeAt: t0 + .seconds(1200), at: t0)
     let encoded = try JSONEncoder().encode(breaker)
     var decoded = try JSONDecoder().decode(CircuitBreaker.self, from: encoded)
     decoded.config = breaker.config
     #expect(decoded == breaker)
-    #expect(decoded.retryAt == t0 + .seconds(600))
+    #expect(decoded.retryAt == t0 + .seconds(1200))
     // A breaker saved before these fields existed (with its config inside).
     let old = #"""
       {"config":{"failureThreshold":5,"resetTimeout":[60,0],"successThreshold":2},
@@ -184,5 +184,34 @@ import Testing
     #expect(restored.state(at: t0 + .seconds(59)) == .open)
     #expect(restored.state(at: t0 + .seconds(60)) == .halfOpen)
     #expect(restored.reason == .consecutiveFailures)
+  }
+
+  @Test func aTrialIsJudgedByItsOwnLatencyNotTheWindow() {
+    var breaker = CircuitBreaker(
+      config: CircuitBreakerConfig(successThreshold: 1, latency: .init(threshold: .seconds(5))))
+    #expect(breaker.record(.success, latency: 9, windowP95: (9, 20), at: t0)?.reason == .latency)
+    // The window p95 is still 9 s, but the trial itself took 0.3 s: it closes.
+    let later = t0 + .seconds(60)
+    #expect(breaker.record(.success, latency: 0.3, windowP95: (9, 21), at: later)?.to == .closed)
+  }
+
+  @Test func aShortRetryAfterDoesNotShortenAQuotaHold() {
+    var breaker = CircuitBreaker(config: CircuitBreakerConfig(quotaRecheck: .seconds(900)))
+    breaker.record(.quotaExhausted, resumeAt: t0 + .seconds(20), at: t0)
+    #expect(breaker.retryAt == t0 + .seconds(900))
+  }
+
+  @Test func tamperedCountersAreClampedAndOldOpenCircuitsSayWhen() throws {
+    let hostile = #"""
+      {"recordedState":"half_open","consecutiveFailures":0,"consecutiveSuccesses":9223372036854775807,
+       "trialFailures":9223372036854775807,"openedAt":1800000000}
+      """#
+    var b = try JSONDecoder().decode(CircuitBreaker.self, from: Data(hostile.utf8))
+    b.record(.serverError, at: t0 + .seconds(5))  // no trap
+    #expect(b.state(at: t0 + .seconds(5)) == .open)
+    let old =
+      #"{"recordedState":"open","consecutiveFailures":5,"consecutiveSuccesses":0,"openedAt":1800000000}"#
+    let restored = try JSONDecoder().decode(CircuitBreaker.self, from: Data(old.utf8))
+    #expect(restored.nextProbeAt(now: t0 + .seconds(10)) == t0 + .seconds(60))
   }
 }

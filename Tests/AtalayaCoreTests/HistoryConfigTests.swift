@@ -125,3 +125,65 @@ import Testing
     #expect(PrometheusSLORules.regexEscaped("a.b/c+") == #"a\\.b/c\\+"#)
   }
 }
+
+/// `routes:` as a user writes them.
+@Suite struct RouteConfigTests {
+  @Test func routesParse() throws {
+    let config = try ConfigLoader.parse(
+      yaml: HistoryConfigTests.providers + """
+        routes:
+          - name: coding
+            candidates:
+              - openrouter/anthropic/claude-3.5-sonnet
+              - {provider: openai, model: gpt-4o, rate_limit_requests: 500, rate_limit_window: 30s}
+            skip_below: 50%
+            max_latency_p95: 8s
+            order: health
+            disable_for: 5m
+        """, file: "a.yml", environment: [:])
+    let r = try #require(config.routes.first)
+    #expect(
+      r.candidates[0]
+        == RouteCandidate(provider: "openrouter", model: "anthropic/claude-3.5-sonnet"))
+    #expect(r.candidates[1].rateLimit == RequestRateLimit(requests: 500, window: .seconds(30)))
+    #expect(r.skipBelow == 0.5 && r.order == .health && r.disableFor == .seconds(300))
+    #expect(r.maxLatencyP95 == .seconds(8))
+    #expect(config.effectiveAlerting.rules.contains { $0.name == "LLMRouteExhausted" })
+  }
+
+  @Test(arguments: [
+    (
+      "routes:\n  - name: r\n    candidates: [openruter/x]\n", "routes[0].candidates[0]",
+      "did you mean `openrouter`"
+    ),
+    (
+      "routes:\n  - name: r\n    candidates: [gpt-4o]\n", "routes[0].candidates[0]",
+      "expected provider/model"
+    ),
+    (
+      "routes:\n  - name: r\n    candidates: []\n", "routes[0].candidates", "at least one candidate"
+    ),
+    (
+      "routes:\n  - name: r\n    candidates: [openai/a, openai/a]\n", "routes[0].candidates[1]",
+      "listed twice"
+    ),
+    (
+      "routes:\n  - name: r\n    order: fastest\n    candidates: [openai/a]\n", "routes[0].order",
+      "expected one of: priority, health"
+    ),
+    (
+      "routes:\n  - name: r\n    candidates: [{provider: openai, model: a, rate_limit_window: 1m}]\n",
+      "routes[0].candidates[0].rate_limit_window", "needs `rate_limit_requests`"
+    ),
+    (
+      "routes:\n  - {name: r, candidates: [openai/a]}\n  - {name: r, candidates: [openai/b]}\n",
+      "routes[1].name", "duplicate route name"
+    ),
+  ])
+  func errorsPointAtTheKey(_ yaml: String, _ path: String, _ fragment: String) {
+    let errors = configErrors(HistoryConfigTests.providers + yaml)
+    #expect(errors.count == 1, "\(errors)")
+    #expect(errors.first?.keyPath == path)
+    #expect(errors.first?.message.contains(fragment) == true, "\(errors.first?.message ?? "")")
+  }
+}

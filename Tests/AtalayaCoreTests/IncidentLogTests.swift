@@ -71,6 +71,26 @@ import Testing
     #expect(log.incidents.isEmpty)
   }
 
+  @Test func openIncidentsOfRemovedProvidersEndAtRestore() throws {
+    var log = IncidentLog()
+    log.observe(provider: "gone", status: .down, unhealthy: ["m"], at: t0)
+    var history = FleetHistory(
+      config: AtalayaConfig(
+        providers: [
+          ProviderConfig(name: "p", baseURL: "http://x", checks: [CheckConfig(model: "m")])
+        ]))
+    history.restore(HistorySnapshot(savedAt: t0 + .seconds(60), checks: [:], incidents: log))
+    #expect(history.incidents.open("gone") == nil)
+    #expect(history.incidents.incidents.first?.endedAt == t0 + .seconds(60))
+  }
+
+  @Test func aClockSteppedBackRestartsTheRing() {
+    var h = UptimeHistory()
+    h.record(success: true, latency: 0.1, at: t0 + .seconds(10 * 86_400))  // from a fast clock
+    h.record(success: false, latency: nil, at: t0)
+    #expect(h.uptime(.hour, at: t0 + .seconds(1)) == 0)
+  }
+
   @Test func anOpenIncidentSurvivesEncoding() throws {
     var log = IncidentLog()
     log.observe(provider: "p", status: .degraded, unhealthy: ["m"], at: t0)

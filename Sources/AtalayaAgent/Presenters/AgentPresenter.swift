@@ -15,6 +15,7 @@ where C.Duration == Duration {
   private let health: HealthStore
   private let cost: CostTracker
   private let history: HistoryStore
+  private let routes: RouteStore
   private let alerts: AlertStore
   private let deliverer: Deliverer<C>
   private let store: StateStore
@@ -28,7 +29,8 @@ where C.Duration == Duration {
 
   init(
     time: any TimeSource, startedAt: Timestamp, health: HealthStore, cost: CostTracker,
-    history: HistoryStore, alerts: AlertStore, deliverer: Deliverer<C>, store: StateStore,
+    history: HistoryStore, routes: RouteStore, alerts: AlertStore, deliverer: Deliverer<C>,
+    store: StateStore,
     readiness: Readiness,
     reloader: ReloadService, current: CurrentConfig, procIO: BlockingIO
   ) {
@@ -37,6 +39,7 @@ where C.Duration == Duration {
     self.health = health
     self.cost = cost
     self.history = history
+    self.routes = routes
     self.alerts = alerts
     self.deliverer = deliverer
     self.store = store
@@ -55,10 +58,11 @@ where C.Duration == Duration {
     let failures = store.writeFailures
     let reload = reloader.gauges
     let historyView = history.read { $0.view(at: now) }
+    let routeViews = routeViews(fleet: view, at: now)
     return renderer.withLock {
       $0.render(
         view, reload: reload, cost: costMetrics, alerting: alerting, history: historyView,
-        stateWriteFailures: failures, process: process)
+        routes: routeViews, stateWriteFailures: failures, process: process)
     }
   }
 
@@ -85,23 +89,50 @@ where C.Duration == Duration {
   }
 
   public func ingestUsage(body: [UInt8], authorization: String?) async -> EndpointResponse {
-    cost.ingest(body: body, authorization: authorization, now: time.now())
+    let (response, accepted) = cost.ingestEvents(
+      body: body, authorization: authorization, now: time.now())
+    routes.record(accepted)
+    return response
+  }
+
+  /// Every route at `now` (read models gathered outside the routes' lock).
+  func routeViews(fleet: FleetView, at now: Timestamp) -> [RouteView] {
+    guard !routes.isEmpty else { return [] }
+    return routes.evaluate(
+      fleet: fleet, traffic: cost.trafficStats(at: now), budgets: cost.view(at: now).budgets,
+      silences: current.config.alerting.silences, at: now
+    ).views
+  }
+
+  public func renderRoutes() -> EndpointResponse {
+    let now = time.now()
+    return RouteReport.all(routeViews(fleet: health.view(at: now), at: now), at: now)
+  }
+
+  public func renderRoute(name: String) -> EndpointResponse {
+    let now = time.now()
+    return RouteReport.one(name, views: routeViews(fleet: health.view(at: now), at: now))
   }
 
   public var usageBodyLimit: Int { cost.usageBodyLimit }
 
   public func renderHistory(query: [String: String]) -> EndpointResponse {
     let now = time.now()
-    return history.read { HistoryReport.history(query: query, history: $0, at: now) }
+    let history = self.history
+    return HistoryReport.history(query: query, at: now) { provider, model, range in
+      history.read { $0.buckets(provider: provider, model: model, range, at: now) }
+    }
   }
 
   public func renderIncidents(query: [String: String]) -> EndpointResponse {
     let now = time.now()
-    return history.read { HistoryReport.incidents(query: query, log: $0.incidents, at: now) }
+    let log = history.read { $0.incidents }
+    return HistoryReport.incidents(query: query, log: log, at: now)
   }
 
   public func renderIncident(id: String) -> EndpointResponse {
     let now = time.now()
-    return history.read { HistoryReport.incident(id: id, log: $0.incidents, at: now) }
+    let log = history.read { $0.incidents }
+    return HistoryReport.incident(id: id, log: log, at: now)
   }
 }

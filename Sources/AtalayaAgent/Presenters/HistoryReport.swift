@@ -15,9 +15,11 @@ enum HistoryReport {
   }
 
   /// `?provider=P[&model=M]&range=24h|7d|30d|90d` (range defaults to 24h).
-  static func history(query: [String: String], history: borrowing FleetHistory, at now: Timestamp)
-    -> EndpointResponse
-  {
+  /// `buckets` reads the history (under its lock); the JSON is built outside it.
+  static func history(
+    query: [String: String], at now: Timestamp,
+    buckets read: (_ provider: String, _ model: String?, HistoryRange) -> [HistoryBucket]?
+  ) -> EndpointResponse {
     guard let provider = query["provider"], !provider.isEmpty else {
       return error(400, "`provider` is required, e.g. /api/v1/history?provider=openai&range=24h")
     }
@@ -29,7 +31,7 @@ enum HistoryReport {
           + HistoryRange.allCases.map(\.rawValue).joined(separator: ", "))
     }
     let model = query["model"].flatMap { $0.isEmpty ? nil : $0 }
-    guard let buckets = history.buckets(provider: provider, model: model, range, at: now) else {
+    guard let buckets = read(provider, model, range) else {
       return error(
         404,
         "no check of provider `\(String(provider.prefix(64)))`"

@@ -50,3 +50,27 @@ extension MetricsRenderer {
     }
   }
 }
+
+extension MetricsRenderer {
+  /// Per route: each candidate's usability, the current choice and the usable count.
+  mutating func writeRoutes(_ routes: [RouteView]) {
+    writer.family(Catalogue.routeCandidateUsable)
+    for r in routes {
+      for c in r.candidates {
+        writer.sample(
+          Catalogue.routeCandidateUsable, r.route, c.provider, c.model, value: c.usable ? 1 : 0)
+      }
+    }
+    writer.family(Catalogue.routeChoice)
+    for r in routes {
+      for c in r.candidates {
+        let chosen = r.choice.map { $0.provider == c.provider && $0.model == c.model } ?? false
+        writer.sample(Catalogue.routeChoice, r.route, c.provider, c.model, value: chosen ? 1 : 0)
+      }
+    }
+    writer.family(Catalogue.routeUsableCandidates)
+    for r in routes {
+      writer.sample(Catalogue.routeUsableCandidates, r.route, value: Double(r.usableCount))
+    }
+  }
+}

@@ -14,7 +14,7 @@ struct MetricsRenderer: Sendable {
 
   mutating func render(
     _ view: FleetView, reload: ReloadState, cost: CostMetrics? = nil,
-    alerting: AlertingMetrics? = nil, history: HistoryView? = nil,
+    alerting: AlertingMetrics? = nil, history: HistoryView? = nil, routes: [RouteView] = [],
     stateWriteFailures: [String: UInt64] = [:],
     process: ProcessMetricsSnapshot? = nil
   ) -> [UInt8] {
@@ -132,6 +132,7 @@ struct MetricsRenderer: Sendable {
     }
 
     if let history { writeHistory(history, view) }
+    writeRoutes(routes)
 
     writer.family(Catalogue.rateLimitRemaining)
     for c in checks {

@@ -76,6 +76,8 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
   public let cost: CostTracker
   /// Uptime buckets, incidents and SLOs.
   public let history: HistoryStore
+  /// The routes' memory (disable_for, declared limits, last choices).
+  public let routes: RouteStore
   public let alerts: AlertStore
   public let deliverer: Deliverer<C>
   public let store: StateStore
@@ -136,6 +138,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     cost = CostTracker(config: config)
     if let ledger { cost.adopt(ledger, config: config) }
     history = HistoryStore(config: config)
+    routes = RouteStore(config: config)
     if let saved {
       history.restore(saved)
       logger.info(
@@ -158,10 +161,11 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
         notifier: settings.notifier, logger: logger, observer: settings.onOutcome))
     evaluation = AlertEvaluationService(
       clock: settings.clock, time: time, current: current, health: health, cost: cost,
-      history: history, alerts: alerts, deliverer: deliverer, store: store, logger: logger,
+      history: history, routes: routes, alerts: alerts, deliverer: deliverer, store: store,
+      logger: logger,
       onEvaluation: settings.onEvaluation)
     let (cost, deliverer, probes, current) = (self.cost, self.deliverer, self.probes, self.current)
-    let history = self.history
+    let (history, routes) = (self.history, self.routes)
     reloader = ReloadService(
       source: settings.configSource,
       apply: { generation in
@@ -169,6 +173,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
         health.apply(config)
         cost.apply(config)
         history.apply(config, at: time.now())
+        routes.apply(config)
         await deliverer.apply(receivers: config.alerting.receivers)
         probes.apply(config)
         current.publish(generation)
@@ -178,7 +183,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
       onQueued: settings.onReloadQueued, logger: logger)
     presenter = AgentPresenter(
       time: time, startedAt: startedAt, health: health, cost: cost, history: history,
-      alerts: alerts,
+      routes: routes, alerts: alerts,
       deliverer: deliverer, store: store, readiness: readiness, reloader: reloader,
       current: current, procIO: BlockingIO(label: "atalaya.proc"))
   }

@@ -30,6 +30,7 @@ where C.Duration == Duration {
   private let health: HealthStore
   private let cost: CostTracker
   private let history: HistoryStore
+  private let routes: RouteStore
   private let alerts: AlertStore
   private let deliverer: Deliverer<C>
   private let store: StateStore
@@ -39,10 +40,12 @@ where C.Duration == Duration {
 
   init(
     clock: C, time: any TimeSource, current: CurrentConfig, health: HealthStore,
-    cost: CostTracker, history: HistoryStore, alerts: AlertStore, deliverer: Deliverer<C>,
+    cost: CostTracker, history: HistoryStore, routes: RouteStore, alerts: AlertStore,
+    deliverer: Deliverer<C>,
     store: StateStore, logger: Logger, onEvaluation: (@Sendable (Evaluation) -> Void)?
   ) {
     self.history = history
+    self.routes = routes
     self.clock = clock
     self.time = time
     self.current = current
@@ -76,9 +79,22 @@ where C.Duration == Duration {
     let config = current.config
     let fleet = health.view(at: now)
     for event in history.observe(fleet) { log(event) }
+    let costView = cost.view(at: now)
+    let routed = routes.evaluate(
+      fleet: fleet, traffic: cost.trafficStats(at: now), budgets: costView.budgets,
+      silences: config.alerting.silences, at: now)
+    for change in routed.changes {
+      logger.notice(
+        "route choice changed",
+        metadata: [
+          "route": "\(change.route)",
+          "from": "\(change.from.map { "\($0.provider)/\($0.model)" } ?? "none")",
+          "to": "\(change.to.map { "\($0.provider)/\($0.model)" } ?? "none")",
+        ])
+    }
     let samples = AlertInputs.samples(
-      fleet: fleet, cost: cost.view(at: now), traffic: cost.trafficSignals(at: now),
-      slos: history.read { $0.sloStatuses(at: now) }, at: now)
+      fleet: fleet, cost: costView, traffic: cost.trafficSignals(at: now),
+      slos: history.read { $0.sloStatuses(at: now) }, routes: routed.views, at: now)
     var next = alerts.current
     let notifications = next.evaluate(samples: samples, config: config.effectiveAlerting, at: now)
     history.recordFiring(

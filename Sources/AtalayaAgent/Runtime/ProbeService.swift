@@ -62,7 +62,11 @@ struct ProbeRun: Sendable {
   let observer: Observer?
 
   func callAsFunction(_ id: CheckID) async {
-    guard let target = health.target(id, at: time.now()) else { return }
+    let now = time.now()
+    guard let target = health.target(id, at: now) else {
+      if health.isCircuitOpen(id, at: now) { history.recordHeld(id, at: now) }
+      return
+    }
     let outcome = await prober.probe(
       provider: target.provider, check: target.check, request: target.request)
     // Cancelled by the agent (shutdown, reload): not an outcome of the provider's.

@@ -55,6 +55,13 @@ public final class CostTracker: Sendable {
     state.withLock { $0.ledger.view(at: now) }
   }
 
+  /// The application's traffic windows per provider and model at `now`.
+  public func trafficStats(at now: Timestamp) -> [ModelKey: WindowStats] {
+    state.withLock { s in
+      Dictionary(s.traffic.stats(at: now).map { ($0.key, $0.stats) }) { a, _ in a }
+    }
+  }
+
   /// Alert samples of application traffic (`source="usage"`).
   public func trafficSignals(at now: Timestamp) -> [TrafficSignal] {
     state.withLock { $0.traffic.signals(at: now) }
@@ -76,17 +83,27 @@ public final class CostTracker: Sendable {
   /// Handles POST /api/v1/usage: bearer check, strict parse, then every valid
   /// event is recorded (spend and traffic windows); the answer lists the rest.
   public func ingest(body: [UInt8], authorization: String?, now: Timestamp) -> EndpointResponse {
+    ingestEvents(body: body, authorization: authorization, now: now).response
+  }
+
+  /// ``ingest(body:authorization:now:)``, with the events it accepted.
+  public func ingestEvents(body: [UInt8], authorization: String?, now: Timestamp) -> (
+    response: EndpointResponse, accepted: [UsageEvent]
+  ) {
     let (api, window) = state.withLock { ($0.usageAPI, $0.window) }
     if let token = api.bearerToken {
       guard BearerAuthorization.matches(authorization, token: token) else {
-        return Self.answer(
-          status: 401, accepted: 0,
-          errors: [UsageEventError(message: "missing or wrong bearer token")])
+        return (
+          Self.answer(
+            status: 401, accepted: 0,
+            errors: [UsageEventError(message: "missing or wrong bearer token")]), []
+        )
       }
     }
     let batch = UsageParser(maxAge: window).parse(body, now: now)
     var errors = batch.errors
     var accepted = 0
+    var events: [UsageEvent] = []
     state.withLock { s in
       for e in batch.events {
         let key = ModelKey(provider: e.provider, model: e.model)
@@ -101,10 +118,11 @@ public final class CostTracker: Sendable {
         s.ledger.recordUsage(e, now: now)
         s.traffic.record(e, now: now)
         accepted += 1
+        events.append(e)
       }
     }
     let status = accepted == 0 && !errors.isEmpty ? 400 : 200
-    return Self.answer(status: status, accepted: accepted, errors: errors)
+    return (Self.answer(status: status, accepted: accepted, errors: errors), events)
   }
 
   static func answer(status: Int, accepted: Int, errors: [UsageEventError]) -> EndpointResponse {

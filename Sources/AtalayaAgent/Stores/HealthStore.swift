@@ -61,6 +61,11 @@ public final class HealthStore: Sendable {
     }
   }
 
+  /// Whether the check's circuit is open at `now` (probes are held back).
+  public func isCircuitOpen(_ id: CheckID, at now: Timestamp) -> Bool {
+    state.withLock { $0.fleet.entries[id]?.health.breaker.state(at: now) == .open }
+  }
+
   /// Records an outcome (ignored for a check no longer configured).
   @discardableResult
   public func record(_ outcome: ProbeOutcome, at now: Timestamp) -> Recorded {

@@ -22,6 +22,11 @@ public final class HistoryStore: Sendable {
     state.withLock { $0.record(outcome) }
   }
 
+  /// Counts a slot skipped by an open circuit as a failure.
+  public func recordHeld(_ id: CheckID, at t: Timestamp) {
+    state.withLock { $0.recordHeld(id, at: t) }
+  }
+
   /// Feeds the providers' status to the incident log; returns what opened or resolved.
   public func observe(_ view: FleetView) -> [IncidentLog.Event] {
     state.withLock { $0.observe(view) }

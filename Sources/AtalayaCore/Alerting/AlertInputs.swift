@@ -5,7 +5,7 @@
 public enum AlertInputs {
   public static func samples(
     fleet: FleetView, cost: CostView, traffic: [TrafficSignal], slos: [SLOStatus] = [],
-    at now: Timestamp
+    routes: [RouteView] = [], at now: Timestamp
   ) -> [SignalSample] {
     var out = AlertSignals.samples(from: fleet, at: now).map { sample -> SignalSample in
       var s = sample
@@ -25,6 +25,11 @@ public enum AlertInputs {
             labels: ["budget": b.config.name, "threshold": SignalUnit.ratio.format(threshold)],
             value: crossed ? 1 : 0))
       }
+    }
+    for r in routes {
+      out.append(
+        SignalSample(
+          signal: .routeUsableCandidates, labels: ["route": r.route], value: Double(r.usableCount)))
     }
     for slo in slos {
       let labels = ["slo": slo.config.name]
@@ -77,6 +82,14 @@ extension AlertRule {
         "SLO {{ .slo }} burns its error budget {{ .value }}x too fast (1h and 5m above 14.4)"
     ])
 
+  /// Every candidate of a route unusable for a minute: the application has nowhere to go.
+  public static let routeExhausted = AlertRule(
+    name: "LLMRouteExhausted",
+    expr: AlertExpression(
+      signal: .routeUsableCandidates, op: .equal, value: 0, text: "route_usable_candidates == 0"),
+    forDuration: .seconds(60), severity: "critical",
+    annotations: ["summary": "every fallback of route {{ .route }} is unusable"])
+
   /// The multiwindow slow-burn ticket: 5% of a 30-day budget in six hours.
   public static let sloSlowBurn = AlertRule(
     name: "LLMSLOSlowBurn",
@@ -105,6 +118,7 @@ extension AtalayaConfig {
       add(.sloFastBurn)
       add(.sloSlowBurn)
     }
+    if !routes.isEmpty { add(.routeExhausted) }
     return a
   }
 }

@@ -61,7 +61,7 @@ extension AlertSignal {
     case .costPerHour, .budgetRemainingUSD: .usd
     case .budgetExhaustionHours: .hours
     case .consecutiveFailures, .sloBurnRate5m, .sloBurnRate30m, .sloBurnRate1h, .sloBurnRate6h,
-      .sloBurnRate1d, .sloBurnRate3d:
+      .sloBurnRate1d, .sloBurnRate3d, .routeUsableCandidates:
       .count
     case .sloErrorBudgetRemaining: .ratio
     case .circuitOpen, .providerDown, .providerDegraded, .budgetThresholdCrossed, .modelListed:
@@ -78,6 +78,7 @@ extension AlertSignal {
     case .sloBurnRate5m, .sloBurnRate30m, .sloBurnRate1h, .sloBurnRate6h, .sloBurnRate1d,
       .sloBurnRate3d, .sloErrorBudgetRemaining:
       ["slo"]
+    case .routeUsableCandidates: ["route"]
     default: ["provider", "model"]
     }
   }

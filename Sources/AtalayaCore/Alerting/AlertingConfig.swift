@@ -159,6 +159,8 @@ public enum AlertSignal: String, Sendable, Equatable, CaseIterable {
   case sloBurnRate3d = "slo_burn_rate_3d"
   /// The error budget left over the SLO's period (label slo): 1 untouched, 0 spent.
   case sloErrorBudgetRemaining = "slo_error_budget_remaining"
+  /// How many candidates of a route are usable now (label route).
+  case routeUsableCandidates = "route_usable_candidates"
   case costPerHour = "cost_per_hour"
   case budgetRemainingUSD = "budget_remaining_usd"
   case budgetUsedRatio = "budget_used_ratio"

@@ -4,7 +4,7 @@ extension ConfigDecoder {
   static let rootKeys =
     [
       "listen", "state_dir", "window", "defaults", "providers", "circuit_breaker", "alerting",
-      "admin_api", "slos", "incidents",
+      "admin_api", "slos", "incidents", "routes",
     ] + ConfigDecoder.costRootKeys
 
   /// Decodes the whole document. Problems are collected in ``errors``; the
@@ -73,6 +73,7 @@ extension ConfigDecoder {
     }
     decodeCost(e, into: &config)
     decodeHistory(e, into: &config)
+    decodeRoutes(e, into: &config)
     if let node = e.value("admin_api"),
       let a = entries(node, path: "admin_api", known: ["bearer_token"], what: "admin API settings")
     {

@@ -4,7 +4,8 @@ extension ConfigDecoder {
   static let providerKeys = [
     "name", "type", "base_url", "api_key", "api_key_file", "api_key_credential", "headers",
     "interval", "timeout",
-    "count_rate_limited", "checks", "account", "circuit_breaker",
+    "count_rate_limited", "checks", "account", "circuit_breaker", "rate_limit_requests",
+    "rate_limit_window",
   ]
 
   func providers(_ node: Node, defaults: Timing, breaker: BreakerLevel) -> [ProviderConfig] {
@@ -96,6 +97,7 @@ extension ConfigDecoder {
     }
 
     provider.account = accountPolling(e, type: type)
+    provider.rateLimit = requestRateLimit(e)
 
     var breaker = inherited
     if let n = e.value("circuit_breaker") {

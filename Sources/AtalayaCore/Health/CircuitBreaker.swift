@@ -95,7 +95,7 @@ public struct CircuitBreaker: Sendable, Equatable {
   /// When the circuit lets probes through again, nil unless open.
   public func reopensAt(now: Timestamp) -> Timestamp? {
     guard state(at: now) == .open else { return nil }
-    return retryAt
+    return retryAt ?? openedAt.map { $0 + config.resetTimeout }
   }
 
   /// When the next probe may go out, nil when it may now.
@@ -139,7 +139,14 @@ public struct CircuitBreaker: Sendable, Equatable {
     if config.excludedClasses.contains(result) { return nil }
     let before = state(at: time)
     recordedState = before
-    let slow = result.isSuccess && isSlow(latency: latency, windowP95: windowP95)
+    // A trial is judged by its own latency: the window still holds the slow probes that
+    // opened the circuit.
+    let slow =
+      result.isSuccess
+      && (before == .halfOpen
+        ? config.latency.map { trip in latency.map { $0 > trip.threshold.seconds } ?? false }
+          ?? false
+        : isSlow(latency: latency, windowP95: windowP95))
     let failureReason = openReason(for: result, slow: slow)
     switch before {
     case .closed:
@@ -226,10 +233,13 @@ public struct CircuitBreaker: Sendable, Equatable {
     recent = OutcomeRing()
     switch reason {
     case .quotaExhausted:
-      if let resumeAt, resumeAt > time {
+      // The provider's reset, but never sooner than quota_recheck: a short Retry-After
+      // on a spent quota must not bring back a probe a minute.
+      let recheck = time + config.quotaRecheck
+      if let resumeAt, resumeAt > recheck {
         retryAt = min(resumeAt, time + CircuitBreakerConfig.maxQuotaHold)
       } else {
-        retryAt = time + config.quotaRecheck
+        retryAt = recheck
       }
       // The circuit's own time replaces a shorter hold.
       holdUntil = nil
@@ -355,10 +365,12 @@ extension CircuitBreaker: Codable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init()
     recordedState = try c.decode(CircuitState.self, forKey: .recordedState)
-    consecutiveFailures = max(0, try c.decode(Int.self, forKey: .consecutiveFailures))
-    consecutiveSuccesses = max(0, try c.decode(Int.self, forKey: .consecutiveSuccesses))
-    trialFailures = max(0, try c.decodeIfPresent(Int.self, forKey: .trialFailures) ?? 0)
-    consecutiveSlow = max(0, try c.decodeIfPresent(Int.self, forKey: .consecutiveSlow) ?? 0)
+    // Counters are clamped: a tampered file must not make later arithmetic overflow.
+    func clamp(_ v: Int) -> Int { min(max(v, 0), 1_000_000) }
+    consecutiveFailures = clamp(try c.decode(Int.self, forKey: .consecutiveFailures))
+    consecutiveSuccesses = clamp(try c.decode(Int.self, forKey: .consecutiveSuccesses))
+    trialFailures = clamp(try c.decodeIfPresent(Int.self, forKey: .trialFailures) ?? 0)
+    consecutiveSlow = clamp(try c.decodeIfPresent(Int.self, forKey: .consecutiveSlow) ?? 0)
     openedAt = try c.decodeIfPresent(Timestamp.self, forKey: .openedAt)
     retryAt = try c.decodeIfPresent(Timestamp.self, forKey: .retryAt)
     reason = try? c.decodeIfPresent(CircuitOpenReason.self, forKey: .reason)

@@ -57,11 +57,23 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
 
   /// Adds one counted probe at slot `slot` (dropped when older than the ring).
   mutating func add(success: Bool, slot: Int64) {
+    // Older than the whole ring: the clock was stepped back (or the saved ring came from a
+    // fast clock). Start over rather than drop every record until time catches up.
+    if let latest, slot <= latest - Int64(count) { reset() }
     advance(to: slot)
     guard let latest, slot > latest - Int64(count) else { return }
     let i = index(slot)
     if counted[i] < Count.max { counted[i] += 1 }
     if success, succeeded[i] < Count.max { succeeded[i] += 1 }
+  }
+
+  mutating func reset() {
+    for i in 0..<count {
+      counted[i] = 0
+      succeeded[i] = 0
+    }
+    for i in p95.indices { p95[i] = .nan }
+    latest = nil
   }
 
   mutating func setP95(_ seconds: Double?, slot: Int64) {

@@ -45,6 +45,13 @@ public struct FleetHistory: Sendable {
       success: outcome.result.isSuccess, latency: outcome.latency, at: outcome.startedAt)
   }
 
+  /// Counts a probe slot skipped because the check's circuit is open as a failed probe: a
+  /// provider held open (a spent quota for a month, a refused key) is unavailable, not
+  /// unobserved.
+  public mutating func recordHeld(_ id: CheckID, at t: Timestamp) {
+    checks[id]?.record(success: false, latency: nil, at: t)
+  }
+
   /// Feeds every provider's status of `view` to the incident log.
   @discardableResult
   public mutating func observe(_ view: FleetView) -> [IncidentLog.Event] {
@@ -136,6 +143,8 @@ public struct FleetHistory: Sendable {
     for (id, h) in snapshot.checks where checks[id] != nil { checks[id] = h }
     var log = snapshot.incidents
     log.closeAfter = config.incidents.closeAfter
+    // Providers removed while the agent was stopped: their open incidents end then.
+    log.retain(providers: Set(config.providers.map(\.name)), at: snapshot.savedAt)
     incidents = log
   }
 

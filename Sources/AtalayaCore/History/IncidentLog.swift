@@ -28,6 +28,14 @@ public struct IncidentLog: Sendable, Equatable, Codable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init()
     incidents = Array(try c.decode([Incident].self, forKey: .incidents).suffix(Self.maxIncidents))
+      .map { i in
+        var i = i
+        i.checks = Array(i.checks.prefix(Incident.maxListed))
+        i.alerts = Array(i.alerts.prefix(Incident.maxListed))
+        i.failures = i.failures.filter { ResultClass(rawValue: $0.key) != nil }
+          .mapValues { min(max($0, 0), 1 << 40) }
+        return i
+      }
     totals = try c.decodeIfPresent([String: [String: UInt64]].self, forKey: .totals) ?? [:]
   }
 
@@ -96,7 +104,7 @@ public struct IncidentLog: Sendable, Equatable, Codable {
   /// gives the incident its first error).
   public mutating func recordFailure(provider: String, result: ResultClass, message: String?) {
     guard !result.isSuccess, let i = openIndex(provider) else { return }
-    incidents[i].failures[result.rawValue, default: 0] += 1
+    incidents[i].failures[result.rawValue, default: 0] &+= 1
     if incidents[i].firstError == nil {
       incidents[i].firstError = message.map { String($0.prefix(500)) }
     }

@@ -18,10 +18,10 @@ public enum PrometheusSLORules {
     out += "groups:\n"
     for slo in config.slos {
       let allowed = ((1 - slo.target) * 1e12).rounded() / 1e12
-      let windows =
-        SLOWindow.allCases.map { ($0.rawValue, $0.duration) } + [
-          (periodLabel(slo.period), slo.period)
-        ]
+      var windows = SLOWindow.allCases.map { ($0.rawValue, $0.duration) }
+      if !windows.contains(where: { $0.0 == periodLabel(slo.period) }) {
+        windows.append((periodLabel(slo.period), slo.period))
+      }
       out += "  - name: atalaya-slo-\(slo.name)\n    rules:\n"
       for (label, _) in windows {
         out += """

@@ -18,8 +18,8 @@ enum FailureClassifier {
     let type = e.type?.lowercased()
     func said(_ names: String...) -> Bool {
       names.contains {
-        $0 == code || $0 == type || $0 == e.detailCode || $0 == e.metadataErrorType
-          || $0 == e.metadataReason
+        $0 == code || $0 == type || $0 == e.detailCode?.lowercased()
+          || $0 == e.metadataErrorType?.lowercased() || $0 == e.metadataReason?.lowercased()
       }
     }
 

@@ -89,13 +89,14 @@ public struct Prober: Sendable {
     receivedAt: Timestamp
   ) -> Timestamp? {
     guard !verdict.result.isSuccess else { return nil }
-    if let retryAfter, retryAfter.isFinite, retryAfter > 0 {
-      return receivedAt + .seconds(min(retryAfter, 1e8))
-    }
+    // A spent quota's own date outranks a Retry-After (often a generic short one).
     if verdict.result == .quotaExhausted,
       let date = verdict.quotaReturn ?? FailureClassifier.quotaReturnDate(verdict.message)
     {
       return date
+    }
+    if let retryAfter, retryAfter.isFinite, retryAfter > 0 {
+      return receivedAt + .seconds(min(retryAfter, 1e8))
     }
     if verdict.result == .rateLimited || verdict.result == .quotaExhausted {
       let spent = rateLimits.filter { ($0.remaining ?? 1) <= 0 }.compactMap(\.resetSeconds)
