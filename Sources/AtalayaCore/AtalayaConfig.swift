@@ -22,6 +22,8 @@ public struct AtalayaConfig: Sendable, Equatable {
   public var incidents: IncidentConfig
   /// Fallback chains the routes API answers for.
   public var routes: [RouteConfig]
+  /// The live event stream's limits.
+  public var events: EventsConfig
 
   public init(
     listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9478),
@@ -33,8 +35,10 @@ public struct AtalayaConfig: Sendable, Equatable {
     alerting: AlertingConfig = AlertingConfig(),
     cost: CostConfig = CostConfig(),
     adminAPI: AdminAPIConfig = AdminAPIConfig(), slos: [SLOConfig] = [],
-    incidents: IncidentConfig = IncidentConfig(), routes: [RouteConfig] = []
+    incidents: IncidentConfig = IncidentConfig(), routes: [RouteConfig] = [],
+    events: EventsConfig = EventsConfig()
   ) {
+    self.events = events
     self.routes = routes
     self.slos = slos
     self.incidents = incidents
@@ -58,6 +62,13 @@ public struct AtalayaConfig: Sendable, Equatable {
   public var allChecks: [(provider: ProviderConfig, check: CheckConfig)] {
     providers.flatMap { p in p.checks.map { (p, $0) } }
   }
+}
+
+/// `events:`: how many clients may follow `GET /api/v1/events` at once.
+public struct EventsConfig: Sendable, Equatable {
+  public var maxSubscribers: Int
+
+  public init(maxSubscribers: Int = 64) { self.maxSubscribers = maxSubscribers }
 }
 
 /// `admin_api:`: when a bearer token is set, POST /-/reload needs

@@ -25,10 +25,19 @@ public protocol AgentEndpoints: Sendable {
   func renderIncidents(query: [String: String]) -> EndpointResponse
   /// GET /api/v1/incidents/{id}.
   func renderIncident(id: String) -> EndpointResponse
+  /// GET /api/v1/events: a stream of SSE frames, or a refusal (400, 503).
+  func subscribeEvents(lastEventID: String?, query: [String: String]) -> EventStreamAnswer
   /// GET /api/v1/routes.
   func renderRoutes() -> EndpointResponse
   /// GET /api/v1/routes/{name}: 200 with a choice, 503 without one, 404 unknown.
   func renderRoute(name: String) -> EndpointResponse
+}
+
+/// What GET /api/v1/events answers.
+public enum EventStreamAnswer: Sendable {
+  /// `text/event-stream`: each element is written as it comes; the stream's end ends it.
+  case stream(AsyncStream<[UInt8]>)
+  case refused(EndpointResponse)
 }
 
 /// The result of a reload, as POST /-/reload reports it.

@@ -1,5 +1,6 @@
 import AtalayaCore
 import Exposition
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -55,6 +56,26 @@ public enum AtalayaHTTPServer {
     router.get("/api/v1/incidents/:id") { _, context in
       endpointResponse(endpoints.renderIncident(id: context.parameters.get("id") ?? ""))
     }
+    router.get("/api/v1/events") { request, _ in
+      let last = HTTPField.Name("Last-Event-ID").flatMap { request.headers[$0] }
+      switch endpoints.subscribeEvents(lastEventID: last, query: query(request)) {
+      case .refused(let r):
+        return endpointResponse(r)
+      case .stream(let frames):
+        return Response(
+          status: .ok,
+          headers: [
+            .contentType: "text/event-stream", .cacheControl: "no-cache",
+            HTTPField.Name("X-Accel-Buffering")!: "no",
+          ],
+          body: ResponseBody { writer in
+            for await frame in frames {
+              try await writer.write(ByteBuffer(bytes: frame))
+            }
+            try await writer.finish(nil)
+          })
+      }
+    }
     router.get("/api/v1/routes") { _, _ in
       endpointResponse(endpoints.renderRoutes())
     }
@@ -102,6 +123,7 @@ public enum AtalayaHTTPServer {
           /api/v1/history?provider=P[&model=M]&range=24h|7d|30d|90d   uptime buckets
           /api/v1/incidents?days=30[&provider=P][&status=open]      the incident log
           /api/v1/routes[/NAME]  which model to use now, per route
+          /api/v1/events    live events (Server-Sent Events; curl -N)
           /-/healthy        liveness
           /-/ready          readiness
           POST /-/reload    re-read the configuration

@@ -29,6 +29,9 @@ extension AgentEndpoints {
   public func renderIncidents(query: [String: String]) -> EndpointResponse { Self.notFound }
   public func renderIncident(id: String) -> EndpointResponse { Self.notFound }
   public func renderRoutes() -> EndpointResponse { Self.notFound }
+  public func subscribeEvents(lastEventID: String?, query: [String: String]) -> EventStreamAnswer {
+    .refused(Self.notFound)
+  }
   public func renderRoute(name: String) -> EndpointResponse { Self.notFound }
 
   static var notFound: EndpointResponse {

@@ -25,7 +25,7 @@ import Testing
 struct AgentInProcessTests {
   /// Sleepers on the clock when the agent idles with one check: the scheduler tick, the
   /// check's slot, rule evaluation, persistence, account polls and price refresh.
-  static let idleSleepers = 6
+  static let idleSleepers = 7
 
   static func yaml(
     provider: String, hook: String? = nil, stateDir: String? = nil, model: String = "m",

@@ -16,6 +16,7 @@ where C.Duration == Duration {
   private let cost: CostTracker
   private let history: HistoryStore
   private let routes: RouteStore
+  private let events: EventHub
   private let alerts: AlertStore
   private let deliverer: Deliverer<C>
   private let store: StateStore
@@ -29,7 +30,8 @@ where C.Duration == Duration {
 
   init(
     time: any TimeSource, startedAt: Timestamp, health: HealthStore, cost: CostTracker,
-    history: HistoryStore, routes: RouteStore, alerts: AlertStore, deliverer: Deliverer<C>,
+    history: HistoryStore, routes: RouteStore, events: EventHub, alerts: AlertStore,
+    deliverer: Deliverer<C>,
     store: StateStore,
     readiness: Readiness,
     reloader: ReloadService, current: CurrentConfig, procIO: BlockingIO
@@ -40,6 +42,7 @@ where C.Duration == Duration {
     self.cost = cost
     self.history = history
     self.routes = routes
+    self.events = events
     self.alerts = alerts
     self.deliverer = deliverer
     self.store = store
@@ -102,6 +105,38 @@ where C.Duration == Duration {
       fleet: fleet, traffic: cost.trafficStats(at: now), budgets: cost.view(at: now).budgets,
       silences: current.config.alerting.silences, at: now
     ).views
+  }
+
+  /// `Last-Event-ID` (or `?since=`) resumes; `?types=a,b` filters.
+  public func subscribeEvents(lastEventID: String?, query: [String: String]) -> EventStreamAnswer {
+    var last: UInt64?
+    if let text = lastEventID ?? query["since"], !text.isEmpty {
+      guard let id = UInt64(text.filter { $0 != " " }) else {
+        return .refused(HistoryReport.error(400, "`Last-Event-ID` / `since` must be an event id"))
+      }
+      last = id
+    }
+    var types: Set<AgentEventType>?
+    if let text = query["types"], !text.isEmpty {
+      var set = Set<AgentEventType>()
+      for name in text.split(separator: ",") {
+        guard let t = AgentEventType(rawValue: String(name).filter { $0 != " " }) else {
+          return .refused(
+            HistoryReport.error(
+              400,
+              "unknown event type `\(String(name.prefix(40)))`; known: "
+                + AgentEventType.allCases.map(\.rawValue).joined(separator: ", ")))
+        }
+        set.insert(t)
+      }
+      types = set
+    }
+    switch events.subscribe(lastEventID: last, types: types, at: time.now()) {
+    case .stream(let s): return .stream(s)
+    case .full(let limit):
+      return .refused(
+        HistoryReport.error(503, "the event stream has its maximum of \(limit) subscribers"))
+    }
   }
 
   public func renderRoutes() -> EndpointResponse {

@@ -78,6 +78,8 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
   public let history: HistoryStore
   /// The routes' memory (disable_for, declared limits, last choices).
   public let routes: RouteStore
+  /// The live event stream.
+  public let events: EventHub
   public let alerts: AlertStore
   public let deliverer: Deliverer<C>
   public let store: StateStore
@@ -139,6 +141,9 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     if let ledger { cost.adopt(ledger, config: config) }
     history = HistoryStore(config: config)
     routes = RouteStore(config: config)
+    events = EventHub(
+      firstID: UInt64(max(1, Int(saturating: settings.time.now().seconds * 1000))),
+      maxSubscribers: config.events.maxSubscribers)
     if let saved {
       history.restore(saved)
       logger.info(
@@ -156,16 +161,18 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     probes = ProbeService(
       clock: settings.clock, current: current, readiness: readiness,
       run: ProbeRun(
-        health: health, cost: cost, history: history, prober: settings.prober, time: time,
+        health: health, cost: cost, history: history, events: events, prober: settings.prober,
+        time: time,
         readiness: readiness,
         notifier: settings.notifier, logger: logger, observer: settings.onOutcome))
     evaluation = AlertEvaluationService(
       clock: settings.clock, time: time, current: current, health: health, cost: cost,
-      history: history, routes: routes, alerts: alerts, deliverer: deliverer, store: store,
+      history: history, routes: routes, events: events, alerts: alerts, deliverer: deliverer,
+      store: store,
       logger: logger,
       onEvaluation: settings.onEvaluation)
     let (cost, deliverer, probes, current) = (self.cost, self.deliverer, self.probes, self.current)
-    let (history, routes) = (self.history, self.routes)
+    let (history, routes, events) = (self.history, self.routes, self.events)
     reloader = ReloadService(
       source: settings.configSource,
       apply: { generation in
@@ -174,6 +181,10 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
         cost.apply(config)
         history.apply(config, at: time.now())
         routes.apply(config)
+        events.configure(maxSubscribers: config.events.maxSubscribers)
+        events.publish(
+          .configReloaded, .members([("generation", .number(Double(generation.number)))]),
+          at: time.now())
         await deliverer.apply(receivers: config.alerting.receivers)
         probes.apply(config)
         current.publish(generation)
@@ -183,7 +194,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
       onQueued: settings.onReloadQueued, logger: logger)
     presenter = AgentPresenter(
       time: time, startedAt: startedAt, health: health, cost: cost, history: history,
-      routes: routes, alerts: alerts,
+      routes: routes, events: events, alerts: alerts,
       deliverer: deliverer, store: store, readiness: readiness, reloader: reloader,
       current: current, procIO: BlockingIO(label: "atalaya.proc"))
   }
@@ -240,6 +251,9 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
             isProgressing: { scheduler.isProgressing(maxSilence: maxSilence) },
             clock: settings.clock)))
     }
+    services.append(
+      .init(
+        service: EventKeepAliveService(clock: settings.clock, interval: .seconds(15), hub: events)))
     services.append(.init(service: reloader))
     services.append(
       .init(service: StoppingNotifierService(notifier: settings.notifier, logger: logger)))

@@ -31,6 +31,7 @@ where C.Duration == Duration {
   private let cost: CostTracker
   private let history: HistoryStore
   private let routes: RouteStore
+  private let events: EvaluationEvents
   private let alerts: AlertStore
   private let deliverer: Deliverer<C>
   private let store: StateStore
@@ -40,12 +41,13 @@ where C.Duration == Duration {
 
   init(
     clock: C, time: any TimeSource, current: CurrentConfig, health: HealthStore,
-    cost: CostTracker, history: HistoryStore, routes: RouteStore, alerts: AlertStore,
-    deliverer: Deliverer<C>,
+    cost: CostTracker, history: HistoryStore, routes: RouteStore, events: EventHub,
+    alerts: AlertStore, deliverer: Deliverer<C>,
     store: StateStore, logger: Logger, onEvaluation: (@Sendable (Evaluation) -> Void)?
   ) {
     self.history = history
     self.routes = routes
+    self.events = EvaluationEvents(hub: events)
     self.clock = clock
     self.time = time
     self.current = current
@@ -78,12 +80,16 @@ where C.Duration == Duration {
     let now = time.now()
     let config = current.config
     let fleet = health.view(at: now)
-    for event in history.observe(fleet) { log(event) }
+    for event in history.observe(fleet) {
+      log(event)
+      events.incident(event, at: now)
+    }
     let costView = cost.view(at: now)
     let routed = routes.evaluate(
       fleet: fleet, traffic: cost.trafficStats(at: now), budgets: costView.budgets,
       silences: config.alerting.silences, at: now)
     for change in routed.changes {
+      events.routeChoice(route: change.route, from: change.from, to: change.to, at: now)
       logger.notice(
         "route choice changed",
         metadata: [
@@ -123,6 +129,8 @@ where C.Duration == Duration {
       }
     }
     alerts.commit(next)
+    events.publish(
+      fleet: fleet, active: next.activeAlerts(at: now), budgets: costView.budgets, at: now)
     await save(next, final: false)
     let result = Evaluation.evaluated(queued: notifications.count)
     onEvaluation?(result)

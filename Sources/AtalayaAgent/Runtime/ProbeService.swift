@@ -54,6 +54,7 @@ struct ProbeRun: Sendable {
   let health: HealthStore
   let cost: CostTracker
   let history: HistoryStore
+  let events: EventHub
   let prober: Prober
   let time: any TimeSource
   let readiness: Readiness
@@ -93,6 +94,15 @@ struct ProbeRun: Sendable {
       if let retryAt = transition.retryAt { metadata["retry_at"] = "\(RFC3339.format(retryAt))" }
       logger.notice(
         "circuit \(transition.from.rawValue) -> \(transition.to.rawValue)", metadata: metadata)
+      events.publish(
+        .circuit,
+        .members([
+          ("provider", .string(outcome.check.provider)), ("model", .string(outcome.check.model)),
+          ("from", .string(transition.from.rawValue)), ("to", .string(transition.to.rawValue)),
+          ("reason", .string(transition.reason?.rawValue)),
+          ("result", .string(outcome.result.rawValue)),
+          ("retry_at", .string(transition.retryAt.map(RFC3339.format))),
+        ]), at: now)
     }
     if !outcome.result.isSuccess {
       logger.debug(

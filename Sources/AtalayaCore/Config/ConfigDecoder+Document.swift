@@ -4,7 +4,7 @@ extension ConfigDecoder {
   static let rootKeys =
     [
       "listen", "state_dir", "window", "defaults", "providers", "circuit_breaker", "alerting",
-      "admin_api", "slos", "incidents", "routes",
+      "admin_api", "slos", "incidents", "routes", "events",
     ] + ConfigDecoder.costRootKeys
 
   /// Decodes the whole document. Problems are collected in ``errors``; the
@@ -74,6 +74,14 @@ extension ConfigDecoder {
     decodeCost(e, into: &config)
     decodeHistory(e, into: &config)
     decodeRoutes(e, into: &config)
+    if let n = e.value("events"),
+      let ev = entries(
+        n, path: "events", known: ["max_subscribers"], what: "event stream settings"),
+      let m = ev.value("max_subscribers"),
+      let v = int(m, path: ev.path("max_subscribers"), range: 0...1024)
+    {
+      config.events.maxSubscribers = v
+    }
     if let node = e.value("admin_api"),
       let a = entries(node, path: "admin_api", known: ["bearer_token"], what: "admin API settings")
     {
