@@ -50,6 +50,11 @@ import Testing
       "alerting", "evaluation_interval", "repeat_interval", "send_resolved", "rules", "expr",
       "keep_firing_for", "severity", "receivers", "annotations", "silences", "pricing",
       "probe_budget_per_hour", "budgets", "limit_usd", "period", "warn_at", "account",
+      // breaker policy, model contract, reasoning probes, history, routes, events
+      "half_open_probes", "error_rate", "latency", "excluded_classes", "quota_recheck",
+      "auth_recheck", "expect", "reasoning_effort", "incidents", "close_after", "slos", "target",
+      "routes", "candidates", "skip_below", "max_latency_p95", "disable_for", "events",
+      "max_subscribers",
     ] {
       #expect(text.contains("\(key):"), "the example config does not show `\(key)`")
     }
