@@ -27,6 +27,8 @@ public protocol AgentEndpoints: Sendable {
   func renderIncident(id: String) -> EndpointResponse
   /// GET /api/v1/events: a stream of SSE frames, or a refusal (400, 503).
   func subscribeEvents(lastEventID: String?, query: [String: String]) -> EventStreamAnswer
+  /// The HTML status page (GET / for browsers, GET /status); nil when there is none.
+  func renderStatusPage() -> [UInt8]?
   /// GET /api/v1/routes.
   func renderRoutes() -> EndpointResponse
   /// GET /api/v1/routes/{name}: 200 with a choice, 503 without one, 404 unknown.

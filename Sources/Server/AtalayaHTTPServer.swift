@@ -112,8 +112,20 @@ public enum AtalayaHTTPServer {
       }
       return await usageRoute(request, endpoints: endpoints)
     }
-    router.get("/") { _, _ in
-      textResponse(
+    router.get("/status") { _, _ in
+      guard let page = endpoints.renderStatusPage() else {
+        return textResponse(.notFound, "not found\n")
+      }
+      return bytesResponse(page, contentType: "text/html; charset=utf-8")
+    }
+    router.get("/") { request, _ in
+      // Browsers get the status page; curl and scripts the plain index.
+      if request.headers[.accept]?.contains("text/html") == true,
+        let page = endpoints.renderStatusPage()
+      {
+        return bytesResponse(page, contentType: "text/html; charset=utf-8")
+      }
+      return textResponse(
         .ok,
         """
         Atalaya: health of your LLM providers.
@@ -124,6 +136,7 @@ public enum AtalayaHTTPServer {
           /api/v1/incidents?days=30[&provider=P][&status=open]      the incident log
           /api/v1/routes[/NAME]  which model to use now, per route
           /api/v1/events    live events (Server-Sent Events; curl -N)
+          /status           the status page (also / in a browser)
           /-/healthy        liveness
           /-/ready          readiness
           POST /-/reload    re-read the configuration

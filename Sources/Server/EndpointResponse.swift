@@ -29,6 +29,7 @@ extension AgentEndpoints {
   public func renderIncidents(query: [String: String]) -> EndpointResponse { Self.notFound }
   public func renderIncident(id: String) -> EndpointResponse { Self.notFound }
   public func renderRoutes() -> EndpointResponse { Self.notFound }
+  public func renderStatusPage() -> [UInt8]? { nil }
   public func subscribeEvents(lastEventID: String?, query: [String: String]) -> EventStreamAnswer {
     .refused(Self.notFound)
   }

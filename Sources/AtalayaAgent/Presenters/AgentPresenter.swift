@@ -139,6 +139,25 @@ where C.Duration == Duration {
     }
   }
 
+  public func renderStatusPage() -> [UInt8]? {
+    let now = time.now()
+    let fleet = health.view(at: now)
+    let costView = cost.view(at: now)
+    let (historyView, days, incidents) = history.read { h in
+      var days: [String: [HistoryBucket]] = [:]
+      for p in fleet.providers {
+        days[p.name] = h.buckets(provider: p.name, model: nil, .quarter, at: now).map {
+          Array($0.suffix(30))
+        }
+      }
+      return (h.view(at: now), days, h.incidents.list(days: 30, at: now))
+    }
+    let page = StatusPage(
+      view: fleet, history: historyView, days: days, routes: routeViews(fleet: fleet, at: now),
+      incidents: incidents, cost: costView)
+    return Array(page.render().utf8)
+  }
+
   public func renderRoutes() -> EndpointResponse {
     let now = time.now()
     return RouteReport.all(routeViews(fleet: health.view(at: now), at: now), at: now)

@@ -26,6 +26,7 @@ public final class EventHub: Sendable {
     var nextSubscriber = 0
     var maxSubscribers: Int
     var closed = false
+    var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
   }
 
   private let state: Locked<State>
@@ -109,11 +110,30 @@ public final class EventHub: Sendable {
       continuation.onTermination = { [weak self] _ in self?.remove(id) }
       return .stream(stream)
     }
+    let ready = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+      let n = s.subscribers.count
+      let done = s.waiters.filter { $0.count <= n }.map(\.continuation)
+      s.waiters.removeAll { $0.count <= n }
+      return done
+    }
+    for c in ready { c.resume() }
     return result
   }
 
   private func remove(_ id: Int) {
     _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
+  }
+
+  /// Returns once at least `count` subscribers are connected (tests: a page has connected).
+  public func waitForSubscribers(_ count: Int) async {
+    await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+      let now = state.withLock { s -> Bool in
+        if s.subscribers.count >= count { return true }
+        s.waiters.append((count, c))
+        return false
+      }
+      if now { c.resume() }
+    }
   }
 
   /// How many subscribers are connected.

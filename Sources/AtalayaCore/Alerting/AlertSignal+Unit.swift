@@ -85,9 +85,9 @@ extension AlertSignal {
 }
 
 /// Fixed-point formatting of doubles without Foundation.
-enum HumanNumber {
+public enum HumanNumber {
   /// `value` rounded to `decimals` places; trailing zeros (and a bare `.`) removed when `trim`.
-  static func fixed(_ value: Double, decimals: Int, trim: Bool = true) -> String {
+  public static func fixed(_ value: Double, decimals: Int, trim: Bool = true) -> String {
     guard value.isFinite else { return "\(value)" }
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
