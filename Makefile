@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev pkg-config
-TEST_APT_PACKAGES := prometheus prometheus-alertmanager man-db
+TEST_APT_PACKAGES := prometheus prometheus-alertmanager man-db chromium python3 python3-aiosmtpd
 PACKAGING_TEST_APT_PACKAGES := lintian man-db
 DEB_APT_PACKAGES := dpkg-dev binutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

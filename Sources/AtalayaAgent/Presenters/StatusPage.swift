@@ -157,19 +157,20 @@ struct StatusPage {
     @media (max-width:40rem){body{padding:.5rem}table{font-size:.85rem}}
     """
 
-  /// Live updates: on every event, the statuses are read again from /api/v1/status.
+  /// Live updates: on every event the page is read again from /status and its header
+  /// status and main part are swapped in (one read at a time; a burst of events is one
+  /// more read), so every figure stays the server's rendering.
   static let script = """
     (function(){
-    var words={healthy:"Healthy",degraded:"Degraded",down:"Down"},icons={healthy:"\\u2713",degraded:"\\u26a0",down:"\\u2717"};
-    function set(el,s){if(!el)return;el.setAttribute("data-status",s);var w=el.querySelector(".word"),i=el.querySelector(".icon");if(w)w.textContent=words[s]||s;if(i)i.textContent=icons[s]||"";}
-    function refresh(){fetch("/api/v1/status",{cache:"no-store"}).then(function(r){return r.json();}).then(function(j){
-    set(document.getElementById("overall"),j.status);var sum=document.querySelector("#overall .summary");if(sum)sum.textContent=j.summary;
-    var t=document.getElementById("generated");if(t){t.textContent=j.generated_at;t.setAttribute("datetime",j.generated_at);}
-    (j.providers||[]).forEach(function(p){var el=document.querySelector('section[data-provider="'+p.name.replace(/"/g,'')+'"]');set(el,p.status);});
-    }).catch(function(){});}
+    var busy=false,again=false;
+    function swap(doc,sel){var a=document.querySelector(sel),b=doc.querySelector(sel);if(a&&b)a.replaceWith(b);}
+    function refresh(){if(busy){again=true;return;}busy=true;
+    fetch("/status",{cache:"no-store",headers:{"Accept":"text/html"}}).then(function(r){return r.text();}).then(function(t){
+    var doc=new DOMParser().parseFromString(t,"text/html");swap(doc,"#overall");swap(doc,"#generated");swap(doc,"main");
+    }).catch(function(){}).then(function(){busy=false;if(again){again=false;refresh();}});}
     if(window.EventSource){var es=new EventSource("/api/v1/events"),live=document.getElementById("live");
     es.onopen=function(){live.textContent="live";};es.onerror=function(){live.textContent="reconnecting…";};
-    ["provider_down","provider_degraded","provider_recovered","circuit","incident_opened","incident_resolved","route_choice","config_reloaded","reset"].forEach(function(t){es.addEventListener(t,refresh);});}
+    ["provider_down","provider_degraded","provider_recovered","circuit","incident_opened","incident_resolved","route_choice","alert_firing","alert_resolved","budget_threshold","config_reloaded","reset"].forEach(function(t){es.addEventListener(t,refresh);});}
     })();
     """
 }
