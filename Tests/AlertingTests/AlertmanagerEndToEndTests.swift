@@ -4,61 +4,6 @@ import AtalayaTestSupport
 import Foundation
 import Testing
 
-/// A real Alertmanager (Debian's prometheus-alertmanager) on loopback, started
-/// per test with clustering off and a temporary storage path; killed on exit.
-struct AlertmanagerProcess {
-  static let binary = "/usr/bin/prometheus-alertmanager"
-
-  let process: ChildProcess
-  let port: Int
-  var url: String { "http://127.0.0.1:\(port)" }
-
-  init(directory: TemporaryDirectory) async throws {
-    try #require(
-      FileManager.default.isExecutableFile(atPath: Self.binary),
-      "\(Self.binary) is missing: apt-get install prometheus-alertmanager (make test-deps)")
-    let config = try directory.write(
-      "alertmanager.yml",
-      """
-      route:
-        receiver: "null"
-      receivers:
-        - name: "null"
-      """)
-    port = FreePort.find()
-    process = try ChildProcess(
-      executable: Self.binary,
-      arguments: [
-        "--config.file=\(config)", "--storage.path=\(directory.path)/data",
-        "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=",
-        "--log.level=warn",
-      ],
-      environment: ["PATH": "/usr/bin:/bin"], directory: directory.path)
-    let deadline = ContinuousClock.now + .seconds(10)
-    while true {
-      if let ready = try? await TestHTTPClient.request("GET", port: port, path: "/-/ready"),
-        ready.status == 200
-      {
-        break
-      }
-      let exited = await process.wait(timeout: .zero) != nil
-      if exited || ContinuousClock.now >= deadline {
-        process.terminate()
-        throw DriveTimeout(
-          description: "alertmanager did not become ready: \(process.stderr.suffix(2000))")
-      }
-      try await Task.sleep(for: .milliseconds(20))
-    }
-  }
-
-  /// GET /api/v2/alerts, as JSON.
-  func alerts() async throws -> [JSONValue] {
-    let response = try await TestHTTPClient.request("GET", port: port, path: "/api/v2/alerts")
-    #expect(response.status == 200)
-    return JSONValue.parse(response.body)?.arrayValue ?? []
-  }
-}
-
 @Suite struct AlertmanagerEndToEndTests {
   @Test func pushedAlertsAreActiveInAlertmanagerAndResolveGoesThrough() async throws {
     let dir = try TemporaryDirectory()
