@@ -10,6 +10,13 @@ struct RoutesEndToEndTests {
   static let ok =
     #"{"choices":[{"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}}"#
 
+  /// Whether the /api/v1/alerts answer `text` lists `alertname` as firing.
+  static func firing(_ alertname: String, in text: String) -> Bool {
+    (JSONValue.parse(Array(text.utf8))?["alerts"]?.arrayValue ?? []).contains {
+      $0["alertname"]?.stringValue == alertname && $0["state"]?.stringValue == "firing"
+    }
+  }
+
   @Test func theRouteFallsBackAndRunsOut() async throws {
     let failing = Locked(Set<String>())
     let server = TestHTTPServer { request in
@@ -90,14 +97,20 @@ struct RoutesEndToEndTests {
       #expect(body["choice"]?["model"]?.stringValue == "app-only")
 
       // The provider goes down: nothing is usable → 503, and the rule pages after 1 m.
+      // (Rounds until it fires: a probe that lands after its tick's evaluation moves the
+      // start of the minute by one round.)
       failing.withLock { $0 = ["primary", "backup"] }
-      for _ in 0..<8 { await round() }
+      var alerts = ""
+      for _ in 0..<12 {
+        await round()
+        alerts = try await TestHTTPClient.request("GET", port: port, path: "/api/v1/alerts").text
+        if Self.firing("LLMRouteExhausted", in: alerts) { break }
+      }
+      #expect(Self.firing("LLMRouteExhausted", in: alerts), "\(alerts)")
       (status, body) = try await route()
       #expect(status == 503, "\(body)")
       #expect(body["choice"] == .null)
       #expect(body["usable_candidates"]?.doubleValue == 0)
-      let alerts = try await TestHTTPClient.request("GET", port: port, path: "/api/v1/alerts").text
-      #expect(alerts.contains("LLMRouteExhausted"), "\(alerts)")
       let scrape = try await TestHTTPClient.request("GET", port: port, path: "/metrics")
       #expect(scrape.text.contains(#"atalaya_route_usable_candidates{route="chat"} 0"#))
       #expect(
