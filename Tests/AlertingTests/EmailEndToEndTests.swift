@@ -80,7 +80,8 @@ import Testing
     let text = parts.first?["text"]?.stringValue ?? ""
     let html = parts.last?["text"]?.stringValue ?? ""
     // A line holding only "." survives the SMTP transfer (libcurl dot-stuffs it).
-    #expect(text.contains("\n.\n"))
+    #expect(
+      text.replacing("\r\n", with: "\n").contains("5 < 6 & \"quoted\"\n.\nafter a dot line"))
     #expect(text.contains("[firing] openai / gpt-4o-mini"))
     #expect(html.contains("5 &lt; 6 &amp; &quot;quoted&quot;"))
     #expect(!html.contains("5 < 6"))
