@@ -11,6 +11,13 @@
 /* Write/header callback: (data, size, nmemb, userdata) -> bytes consumed. */
 typedef size_t (*atalaya_write_callback)(char *data, size_t size, size_t nmemb, void *userdata);
 
+/* Read callback (uploads, SMTP messages): (buffer, size, nitems, userdata) -> bytes written. */
+typedef size_t (*atalaya_read_callback)(char *buffer, size_t size, size_t nitems, void *userdata);
+
+static inline CURLcode atalaya_easy_setopt_read_callback(CURL *easy, atalaya_read_callback callback) {
+    return curl_easy_setopt(easy, CURLOPT_READFUNCTION, callback);
+}
+
 static inline CURLcode atalaya_easy_setopt_long(CURL *easy, CURLoption option, long value) {
     return curl_easy_setopt(easy, option, value);
 }

@@ -18,15 +18,19 @@ enum CurlEasySetup {
     }
 
     string(CURLOPT_URL, request.url)
-    string(CURLOPT_PROTOCOLS_STR, "http,https")
     long(CURLOPT_NOSIGNAL, 1)
     long(CURLOPT_TIMEOUT_MS, milliseconds(request.timeout))
     long(CURLOPT_CONNECTTIMEOUT_MS, milliseconds(request.connectTimeout ?? request.timeout))
+    note(atalaya_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer))
+    transfer.errorBuffer[0] = 0
+    if let mail = request.mail {
+      note(configureMail(easy, mail: mail, for: transfer, userdata: userdata))
+      return failed
+    }
+    string(CURLOPT_PROTOCOLS_STR, "http,https")
     long(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
     string(CURLOPT_ACCEPT_ENCODING, "")
     string(CURLOPT_USERAGENT, transfer.userAgent)
-    note(atalaya_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer))
-    transfer.errorBuffer[0] = 0
     note(atalaya_easy_setopt_write_callback(easy, curlWriteCallback))
     note(atalaya_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, userdata))
     note(atalaya_easy_setopt_header_callback(easy, curlHeaderCallback))
@@ -61,6 +65,42 @@ enum CurlEasySetup {
       transfer.headerList = list
     }
     note(atalaya_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, list))
+    return failed
+  }
+
+  /// An SMTP submission: envelope, credentials, TLS policy and the message as an upload.
+  /// Server replies are not kept as headers; the status is the last reply code.
+  private static func configureMail(
+    _ easy: UnsafeMutableRawPointer, mail: MailEnvelope, for transfer: CurlTransfer,
+    userdata: UnsafeMutableRawPointer
+  ) -> CURLcode {
+    var failed = CURLE_OK
+    func note(_ code: CURLcode) { if failed == CURLE_OK { failed = code } }
+    func string(_ option: CURLoption, _ value: String) {
+      note(value.withCString { atalaya_easy_setopt_string(easy, option, $0) })
+    }
+    string(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+    string(CURLOPT_MAIL_FROM, "<\(mail.from)>")
+    if let old = transfer.recipientList { curl_slist_free_all(old) }
+    var list: UnsafeMutablePointer<curl_slist>?
+    for recipient in mail.recipients {
+      list = "<\(recipient)>".withCString { curl_slist_append(list, $0) }
+    }
+    transfer.recipientList = list
+    note(atalaya_easy_setopt_slist(easy, CURLOPT_MAIL_RCPT, list))
+    let ssl = mail.tls == .required ? CURLUSESSL_ALL : CURLUSESSL_TRY
+    note(atalaya_easy_setopt_long(easy, CURLOPT_USE_SSL, Int(ssl.rawValue)))
+    if let username = mail.username { string(CURLOPT_USERNAME, username) }
+    if let password = mail.password { string(CURLOPT_PASSWORD, password) }
+    transfer.uploadOffset = 0
+    note(atalaya_easy_setopt_long(easy, CURLOPT_UPLOAD, 1))
+    note(
+      atalaya_easy_setopt_off_t(
+        easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(transfer.request.body?.count ?? 0)))
+    note(atalaya_easy_setopt_read_callback(easy, curlReadCallback))
+    note(atalaya_easy_setopt_pointer(easy, CURLOPT_READDATA, userdata))
+    note(atalaya_easy_setopt_write_callback(easy, curlWriteCallback))
+    note(atalaya_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, userdata))
     return failed
   }
 
@@ -138,6 +178,14 @@ private let curlWriteCallback: atalaya_write_callback = { data, size, count, use
   guard let data, let userdata, total > 0 else { return total }
   let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
   return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
+}
+
+/// libcurl's read callback: the next bytes of a mail upload (userdata is the transfer).
+private let curlReadCallback: atalaya_read_callback = { buffer, size, count, userdata in
+  let total = size &* count
+  guard let buffer, let userdata, total > 0 else { return 0 }
+  let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+  return transfer.readUpload(into: UnsafeMutableRawBufferPointer(start: buffer, count: total))
 }
 
 /// libcurl's header callback: one raw header line per call.

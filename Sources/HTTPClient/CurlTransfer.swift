@@ -20,6 +20,10 @@ final class CurlTransfer: @unchecked Sendable {
   // Loop-thread state.
   var easy: UnsafeMutableRawPointer?
   var headerList: UnsafeMutablePointer<curl_slist>?
+  /// The `RCPT TO` list of a mail transfer (freed with the transfer).
+  var recipientList: UnsafeMutablePointer<curl_slist>?
+  /// How much of the request body a mail upload has handed to libcurl.
+  var uploadOffset = 0
   let errorBuffer: UnsafeMutablePointer<CChar>
   var status = 0
   var headers: [HTTPHeader] = []
@@ -39,6 +43,7 @@ final class CurlTransfer: @unchecked Sendable {
   deinit {
     errorBuffer.deallocate()
     if let headerList { curl_slist_free_all(headerList) }
+    if let recipientList { curl_slist_free_all(recipientList) }
   }
 
   /// Installs the continuation ``complete(_:)`` resumes; call before submitting.
@@ -87,6 +92,18 @@ final class CurlTransfer: @unchecked Sendable {
     }
     body.append(contentsOf: data)
     return true
+  }
+
+  /// Copies the next upload bytes into `buffer`; 0 at the end.
+  func readUpload(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    guard let body = request.body, uploadOffset < body.count else { return 0 }
+    let count = min(buffer.count, body.count - uploadOffset)
+    body.withUnsafeBytes { raw in
+      buffer.copyMemory(
+        from: UnsafeRawBufferPointer(rebasing: raw[uploadOffset..<(uploadOffset + count)]))
+    }
+    uploadOffset += count
+    return count
   }
 
   /// Handles one raw header line (status lines start a new header set).

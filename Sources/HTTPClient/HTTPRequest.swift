@@ -26,13 +26,15 @@ public struct HTTPRequest: Sendable {
   /// What a body longer than ``maxBodyBytes`` means: an error (probes, polls:
   /// the answer is unusable), or just a cut (deliveries: the status is the answer).
   public var overlongBody: OverlongBody
+  /// Set for an SMTP submission (`smtp://`, `smtps://`): the body is the message.
+  public var mail: MailEnvelope?
   /// The headers built for libcurl once, by ``prepared()``.
   var headerList: CurlHeaderList?
 
   public init(
     method: String = "GET", url: String, headers: [HTTPHeader] = [], body: [UInt8]? = nil,
     timeout: Duration = .seconds(15), connectTimeout: Duration? = nil, maxBodyBytes: Int = 1 << 20,
-    overlongBody: OverlongBody = .fails
+    overlongBody: OverlongBody = .fails, mail: MailEnvelope? = nil
   ) {
     self.method = method
     self.url = url
@@ -42,6 +44,7 @@ public struct HTTPRequest: Sendable {
     self.connectTimeout = connectTimeout
     self.maxBodyBytes = maxBodyBytes
     self.overlongBody = overlongBody
+    self.mail = mail
   }
 }
 

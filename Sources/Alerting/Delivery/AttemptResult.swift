@@ -31,6 +31,27 @@ public enum AttemptResult: Sendable, Equatable {
     }
   }
 
+  /// Classifies an SMTP submission by its last reply code: 2xx delivered, 4xx
+  /// retryable (the server asks to try later), 5xx permanent; a failure with no reply
+  /// (connect, TLS, timeout) is retryable.
+  public static func classifySMTP(_ response: HTTPResponse) -> AttemptResult {
+    let code = response.status
+    let detail = response.error.map { ": \($0.message)" } ?? ""
+    switch code {
+    case 200..<300 where response.error == nil:
+      return .delivered
+    case 400..<500:
+      return .retryable(reason: "SMTP \(code)\(detail)", retryAfter: nil)
+    case 500..<600:
+      return .permanent(reason: "SMTP \(code)\(detail)")
+    default:
+      if let error = response.error {
+        return .retryable(reason: "\(error.kind.rawValue): \(error.message)", retryAfter: nil)
+      }
+      return .retryable(reason: "unexpected SMTP reply \(code)", retryAfter: nil)
+    }
+  }
+
   /// The same result with secrets (the receiver's URL, token, header values)
   /// removed from its reason, before it is stored or logged.
   public func redacted(by redactor: Redactor) -> AttemptResult {

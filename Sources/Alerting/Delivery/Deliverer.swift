@@ -324,13 +324,28 @@ public final class Deliverer<C: Clock>: Sendable where C.Duration == Duration {
     if config.kind == .console {
       for line in ConsolePayload.lines(entry.notification) { console(line) }
       result = .delivered
-    } else if let request = ReceiverRequest.make(
-      entry.notification, receiver: config, externalURL: externalURL)
-    {
-      let response = await transport.send(request)
-      result = AttemptResult.classify(response, now: timeSource.now()).redacted(by: config.redactor)
     } else {
-      result = .permanent(reason: "no url configured")
+      let requests = ReceiverRequest.requests(
+        entry.notification, receiver: config, externalURL: externalURL, now: timeSource.now())
+      if requests.isEmpty {
+        result = .permanent(reason: "no url configured")
+      } else {
+        // Several requests (PagerDuty: one event per alert) make one attempt: delivered once
+        // all are, in order; a failure stops there and the next attempt sends them all again
+        // (each event is idempotent through its dedup_key).
+        var outcome = AttemptResult.delivered
+        for (index, request) in requests.enumerated() {
+          let response = await transport.send(request)
+          outcome =
+            (request.mail != nil
+            ? AttemptResult.classifySMTP(response)
+            : AttemptResult.classify(response, now: timeSource.now())).redacted(by: config.redactor)
+          guard outcome == .delivered else { break }
+          // Cut short between requests: the rest is unsent, so the whole stays owed.
+          if Task.isCancelled && index < requests.count - 1 { return }
+        }
+        result = outcome
+      }
     }
     // A shutdown or reconfiguration cut the attempt short: it stays owed as it was.
     if Task.isCancelled && result != .delivered { return }

@@ -20,8 +20,11 @@ extension ReceiverConfig {
     return "\(scheme)://\(rest)/…"
   }
 
-  /// A redactor for everything secret in this receiver (URL, token, header values).
+  /// A redactor for everything secret in this receiver (URL, token, header values,
+  /// SMTP password, routing key).
   public var redactor: Redactor {
-    Redactor(secrets: [url, bearerToken].compactMap { $0 } + headers.map(\.value))
+    Redactor(
+      secrets: [url, bearerToken, email?.password, routingKey].compactMap { $0 }
+        + headers.map(\.value))
   }
 }

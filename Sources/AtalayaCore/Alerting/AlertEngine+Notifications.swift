@@ -6,7 +6,8 @@ extension AlertEngine {
   /// that receiver, was un-silenced, is due again (`repeat_interval` for slack, webhook
   /// and console; `resend_interval` for alertmanager) or resolved with a resolve owed.
   /// A due group's notification carries every firing, unsilenced alert of that alertname
-  /// routed to the receiver (as Alertmanager groups do) plus the owed resolves.
+  /// routed to the receiver (as Alertmanager groups do) plus the owed resolves. A receiver
+  /// with `severity_at_least` only gets alerts (and resolves) at or above that severity.
   mutating func notifications(
     config: AlertingConfig, resolved: [Resolved], unmuted: Set<String>, at now: Timestamp
   ) -> [AlertNotification] {
@@ -32,9 +33,12 @@ extension AlertEngine {
         let isAlertmanager = receiver.kind == .alertmanager
         let targeted =
           rulesByName[name] != nil && (routed.isEmpty || routed.contains(receiver.name))
-        let firingHere = targeted ? firing : []
+        // `severity_at_least`: firing alerts and resolves follow the same filter.
+        let firingHere =
+          targeted ? firing.filter { receiver.accepts(severity: $0.labels["severity"] ?? "") } : []
         let resolvesHere = gone.filter {
           $0.instance.lastNotified[receiver.name] != nil && (isAlertmanager || config.sendResolved)
+            && receiver.accepts(severity: $0.instance.labels["severity"] ?? "")
         }
         let interval = isAlertmanager ? config.resendInterval : config.repeatInterval
         let due =

@@ -57,7 +57,7 @@ public enum AlertTemplate {
   }
 
   /// `.name`, `.labels.name`, `$labels.name`, `$value` → `name` / `value`.
-  private static func variableName(_ inner: Substring) -> String? {
+  static func variableName(_ inner: Substring) -> String? {
     var name = inner
     if name == "$value" { return "value" }
     for prefix in [".labels.", "$labels.", "."] where name.hasPrefix(prefix) {

@@ -184,40 +184,6 @@ public struct SignalSample: Sendable, Equatable {
   }
 }
 
-/// Where notifications go.
-public struct ReceiverConfig: Sendable, Equatable {
-  public enum Kind: String, Sendable, Equatable, CaseIterable {
-    case slack, webhook, alertmanager
-    /// Prints to standard output (the demo's receiver).
-    case console
-  }
-
-  public var name: String
-  public var kind: Kind
-  /// The URL (a secret: Slack's carries a token). Unused by `console`.
-  public var url: Secret?
-  public var headers: [HeaderField]
-  public var bearerToken: Secret?
-  /// Per-attempt timeout.
-  public var timeout: Duration
-  /// A notification older than this is dropped (and counted) instead of retried.
-  public var maxAge: Duration
-
-  public init(
-    name: String, kind: Kind, url: Secret? = nil, headers: [HeaderField] = [],
-    bearerToken: Secret? = nil,
-    timeout: Duration = .seconds(10), maxAge: Duration = .seconds(24 * 3600)
-  ) {
-    self.name = name
-    self.kind = kind
-    self.url = url
-    self.headers = headers
-    self.bearerToken = bearerToken
-    self.timeout = timeout
-    self.maxAge = maxAge
-  }
-}
-
 /// A silence: notifications for alerts whose labels match every matcher are
 /// muted between `starts` and `ends` (the alert state stays visible).
 public struct Silence: Sendable, Equatable {

@@ -55,18 +55,26 @@ extension ConfigDecoder {
 
     if let n = e.value("url") {
       if let text = string(n, path: e.path("url"), secret: true) {
+        let problem =
+          kind == .email ? Self.smtpURLProblem(text) : Self.urlProblem(text)
         if kind == .console {
           fail(e.path("url"), at: n, "a console receiver prints to standard output; remove `url`")
           ok = false
-        } else if let problem = Self.urlProblem(text) {
+        } else if let problem {
           fail(e.path("url"), at: n, problem)
           ok = false
         } else {
           receiver.url = Secret(text)
         }
       }
+    } else if kind == .pagerduty {
+      receiver.url = Secret(ReceiverConfig.pagerDutyURL)
     } else if let kind, kind != .console {
-      requireKey("url", in: e, "a `\(kind.rawValue)` receiver needs a `url`")
+      requireKey(
+        "url", in: e,
+        kind == .email
+          ? "an `email` receiver needs a `url`: smtp://HOST:PORT or smtps://HOST:465"
+          : "a `\(kind.rawValue)` receiver needs a `url`")
     }
     if let n = e.value("headers") {
       receiver.headers = headers(n, path: e.path("headers"))
@@ -100,8 +108,42 @@ extension ConfigDecoder {
     {
       receiver.maxAge = v
     }
+    if let n = e.value("severity_at_least"),
+      let text = nonEmptyString(n, path: e.path("severity_at_least"))
+    {
+      if AlertSeverity.ordered.contains(text) {
+        receiver.severityAtLeast = text
+      } else {
+        var message = "unknown severity\(Self.shown(text, of: n))"
+        if let suggestion = KeySuggestion.closest(to: text, in: AlertSeverity.ordered) {
+          message += " (did you mean `\(suggestion)`?)"
+        }
+        fail(
+          e.path("severity_at_least"), at: n,
+          message + "; expected one of: " + AlertSeverity.ordered.joined(separator: ", "))
+      }
+    }
+    if let kind, !kindSpecificKeys(e, kind: kind, into: &receiver) { ok = false }
     guard ok, name != nil, kind != nil, let nameNode = e.value("name") else { return nil }
     return (receiver, nameNode)
+  }
+
+  /// Why `text` is not a usable smtp:// or smtps:// URL, or nil. Never quotes the URL.
+  static func smtpURLProblem(_ text: String) -> String? {
+    let lower = text.lowercased()
+    guard let schemeEnd = lower.hasPrefix("smtps://") ? 8 : lower.hasPrefix("smtp://") ? 7 : nil
+    else { return "must be an smtp:// or smtps:// URL, e.g. smtp://mail.example.com:587" }
+    if text.unicodeScalars.contains(where: {
+      $0.properties.isWhitespace || $0.properties.generalCategory == .control
+    }) {
+      return "must not contain spaces or control characters"
+    }
+    let authority = text.dropFirst(schemeEnd).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    if authority.isEmpty || authority.hasPrefix(":") { return "has no valid host" }
+    if authority.contains("@") {
+      return "must not contain credentials; use username and password"
+    }
+    return nil
   }
 
   /// Why `text` is not a usable http(s) URL, or nil. Never quotes the URL (it may hold a token).

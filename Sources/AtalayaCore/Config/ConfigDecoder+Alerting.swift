@@ -20,11 +20,13 @@ extension ConfigDecoder {
     "alert", "expr", "for", "keep_firing_for", "severity", "receivers", "labels", "annotations",
   ]
   static let receiverKeys = [
-    "name", "type", "url", "headers", "bearer_token", "timeout", "max_age",
+    "name", "type", "url", "headers", "bearer_token", "timeout", "max_age", "severity_at_least",
+    "body_template", "content_type", "from", "to", "username", "password", "require_tls",
+    "subject", "text", "html", "routing_key",
   ]
   static let silenceKeys = ["matchers", "starts", "ends", "comment"]
   /// The severities a rule may have.
-  static let severities = ["critical", "warning", "info"]
+  static let severities = ["critical", "error", "warning", "info"]
 
   /// The `alerting:` section. Rules are checked against the receivers wherever they are.
   func alerting(_ node: Node) -> AlertingConfig {

@@ -10,6 +10,8 @@ final class ConfigDecoder {
   /// Directory that relative `api_key_file` paths are resolved against.
   let baseDirectory: String
   private(set) var errors: [ConfigError] = []
+  /// The document's lines, for positions inside `|` block scalars.
+  var sourceLines: [Substring] = []
   /// Secret values met while decoding (even invalid ones), removed from every message.
   private(set) var secretValues: [String] = []
 

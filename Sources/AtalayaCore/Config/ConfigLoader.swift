@@ -90,6 +90,7 @@ public enum ConfigLoader {
       ])
     }
     let decoder = ConfigDecoder(file: file, environment: environment, files: files)
+    decoder.sourceLines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
     let config = decoder.decodeDocument(root)
     let errors = decoder.finishedErrors()
     guard errors.isEmpty else { throw ConfigErrors(errors: errors) }
