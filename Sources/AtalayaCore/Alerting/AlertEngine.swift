@@ -93,7 +93,8 @@ public struct AlertEngine: Sendable, Codable, Equatable {
       var failed = false
       var seen = Set<String>()
       for sample in bySignal[rule.expr.signal] ?? [] {
-        let labels = Self.alertLabels(rule: rule, series: sample.labels)
+        let labels = Self.alertLabels(
+          rule: rule, series: sample.labels, external: config.externalLabels)
         let fingerprint = AlertFingerprint.of(labels)
         guard seen.insert(fingerprint).inserted else { continue }
         guard sample.value.isFinite else {
@@ -198,10 +199,14 @@ public struct AlertEngine: Sendable, Codable, Equatable {
 
   // MARK: Labels and annotations
 
-  /// Series labels, overridden by the rule's labels, then `alertname` and `severity`.
-  static func alertLabels(rule: AlertRule, series: [String: String]) -> [String: String] {
+  /// Series labels, overridden by the rule's labels, the external labels where the name
+  /// is still free, then `alertname` and `severity`.
+  static func alertLabels(
+    rule: AlertRule, series: [String: String], external: [String: String] = [:]
+  ) -> [String: String] {
     var labels = series
     for (name, value) in rule.labels { labels[name] = value }
+    for (name, value) in external where labels[name] == nil { labels[name] = value }
     labels["alertname"] = rule.name
     labels["severity"] = rule.severity
     return labels

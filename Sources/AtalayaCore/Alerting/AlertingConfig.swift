@@ -11,12 +11,16 @@ public struct AlertingConfig: Sendable, Equatable {
   public var rules: [AlertRule]
   public var receivers: [ReceiverConfig]
   public var silences: [Silence]
+  /// `external_labels:` (top level): added to every alert whose labels do not already
+  /// have the name, before fingerprinting, as Prometheus adds its external labels.
+  public var externalLabels: [String: String]
 
   public init(
     evaluationInterval: Duration = .seconds(15), repeatInterval: Duration = .seconds(4 * 3600),
     resendInterval: Duration = .seconds(60), sendResolved: Bool = true,
     rules: [AlertRule] = AlertRule.defaults,
-    receivers: [ReceiverConfig] = [], silences: [Silence] = []
+    receivers: [ReceiverConfig] = [], silences: [Silence] = [],
+    externalLabels: [String: String] = [:]
   ) {
     self.evaluationInterval = evaluationInterval
     self.repeatInterval = repeatInterval
@@ -25,6 +29,7 @@ public struct AlertingConfig: Sendable, Equatable {
     self.rules = rules
     self.receivers = receivers
     self.silences = silences
+    self.externalLabels = externalLabels
   }
 }
 

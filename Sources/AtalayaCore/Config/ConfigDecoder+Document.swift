@@ -4,7 +4,7 @@ extension ConfigDecoder {
   static let rootKeys =
     [
       "listen", "state_dir", "window", "defaults", "providers", "circuit_breaker", "alerting",
-      "admin_api", "slos", "incidents", "routes", "events",
+      "admin_api", "slos", "incidents", "routes", "events", "external_labels",
     ] + ConfigDecoder.costRootKeys
 
   /// Decodes the whole document. Problems are collected in ``errors``; the
@@ -81,6 +81,10 @@ extension ConfigDecoder {
       let v = int(m, path: ev.path("max_subscribers"), range: 0...1024)
     {
       config.events.maxSubscribers = v
+    }
+    if let node = e.value("external_labels") {
+      config.alerting.externalLabels = labelMap(
+        node, path: "external_labels", what: "external labels", reserved: true)
     }
     if let node = e.value("admin_api"),
       let a = entries(node, path: "admin_api", known: ["bearer_token"], what: "admin API settings")
