@@ -38,8 +38,10 @@ import Testing
           sending: "POST /api/v1/usage HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"))
       // The agent holds at most 8 of them at a time (the rest wait in the backlog,
       // costing it no descriptor), and closes each once it has been silent too long.
+      // (The count is the whole test process's: suites running beside this one open and
+      // close their own descriptors meanwhile, hence the slack.)
       let during = Self.openDescriptors()
-      #expect(during - before <= 8 + 41 + 4, "descriptors: \(before) → \(during)")
+      #expect(during - before <= 8 + 41 + 32, "descriptors: \(before) → \(during)")
       for client in clients {
         #expect(await client.closedByServer(within: .seconds(30)))
       }

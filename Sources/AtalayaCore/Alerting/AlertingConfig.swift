@@ -192,14 +192,20 @@ public struct SignalSample: Sendable, Equatable {
 /// A silence: notifications for alerts whose labels match every matcher are
 /// muted between `starts` and `ends` (the alert state stays visible).
 public struct Silence: Sendable, Equatable {
+  /// Equality matchers (the `matchers: {name: value}` form).
   public var matchers: [String: String]
+  /// Alertmanager-style matchers (`=`, `!=`, `=~`, `!~`; the list form).
+  public var labelMatchers: [LabelMatcher]
   public var starts: Timestamp
   public var ends: Timestamp
   public var comment: String
 
-  public init(matchers: [String: String], starts: Timestamp, ends: Timestamp, comment: String = "")
-  {
+  public init(
+    matchers: [String: String], labelMatchers: [LabelMatcher] = [], starts: Timestamp,
+    ends: Timestamp, comment: String = ""
+  ) {
     self.matchers = matchers
+    self.labelMatchers = labelMatchers
     self.starts = starts
     self.ends = ends
     self.comment = comment
@@ -207,5 +213,6 @@ public struct Silence: Sendable, Equatable {
 
   public func mutes(_ labels: [String: String], at now: Timestamp) -> Bool {
     now >= starts && now < ends && matchers.allSatisfy { labels[$0.key] == $0.value }
+      && labelMatchers.allSatisfy { $0.matches(labels) }
   }
 }

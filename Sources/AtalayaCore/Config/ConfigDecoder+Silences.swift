@@ -17,7 +17,21 @@ extension ConfigDecoder {
       return nil
     }
     var matchers: [String: String]?
-    if let n = e.value("matchers") {
+    var labelMatchers: [LabelMatcher] = []
+    if let n = e.value("matchers"), case .sequence = n {
+      let before = errors.count
+      labelMatchers = matcherList(n, path: e.path("matchers"))
+      if errors.count == before {
+        if labelMatchers.allSatisfy(\.matchesEmpty) {
+          fail(
+            e.path("matchers"), at: n,
+            "a silence needs at least one matcher that an empty label fails (these would mute "
+              + "every alert)")
+        } else {
+          matchers = [:]
+        }
+      }
+    } else if let n = e.value("matchers") {
       let before = errors.count
       let map = labelMap(n, path: e.path("matchers"), what: "matchers")
       if errors.count == before {
@@ -30,7 +44,9 @@ extension ConfigDecoder {
         }
       }
     } else {
-      requireKey("matchers", in: e, "a silence needs `matchers`, e.g. {provider: ollama}")
+      requireKey(
+        "matchers", in: e,
+        "a silence needs `matchers`, e.g. {provider: ollama} or ['provider=~\"open.*\"']")
     }
     let starts = e.value("starts").flatMap { time($0, path: e.path("starts")) }
     if !e.has("starts") { requireKey("starts", in: e, "a silence needs `starts` (RFC 3339)") }
@@ -47,7 +63,30 @@ extension ConfigDecoder {
         "ends (\(RFC3339.format(ends))) must be after starts (\(RFC3339.format(starts)))")
       return nil
     }
-    return Silence(matchers: matchers, starts: starts, ends: ends, comment: comment)
+    return Silence(
+      matchers: matchers, labelMatchers: labelMatchers, starts: starts, ends: ends,
+      comment: comment)
+  }
+
+  /// `['provider="openai"', 'model=~"gpt-4.*"']`: Alertmanager's matcher strings.
+  func matcherList(_ node: Node, path: String) -> [LabelMatcher] {
+    guard let items = list(node, path: path, what: "matchers") else { return [] }
+    var result: [LabelMatcher] = []
+    for (index, item) in items.enumerated() {
+      let itemPath = Self.element(path, index)
+      guard let text = string(item, path: itemPath) else { continue }
+      do {
+        let matcher = try LabelMatcher.parse(text)
+        guard Self.isLabelName(matcher.name) else {
+          fail(itemPath, at: item, "invalid label name\(Self.shown(matcher.name))")
+          continue
+        }
+        result.append(matcher)
+      } catch {
+        fail(itemPath, at: item, error.message)
+      }
+    }
+    return result
   }
 
   /// An RFC 3339 timestamp such as `2026-12-01T00:00:00Z`.
