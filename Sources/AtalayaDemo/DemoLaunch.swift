@@ -22,7 +22,9 @@ public enum DemoLaunch {
       group.addTask { try await simulator.run() }
       defer { group.cancelAll() }
       let simulatorPort = try await simulator.waitUntilListening()
-      let yaml = DemoScenario.config(port: port, simulatorPort: simulatorPort)
+      let minuteOfDay = Int(SystemTimeSource().now().seconds / 60) % 1440
+      let yaml = DemoScenario.config(
+        port: port, simulatorPort: simulatorPort, maintenanceStart: minuteOfDay)
       let config: AtalayaConfig
       do {
         config = try ConfigLoader.parse(yaml: yaml, file: "<demo>", environment: env)
@@ -52,6 +54,11 @@ public enum DemoLaunch {
           Look at:
             http://127.0.0.1:\(boundPort)/metrics
             http://127.0.0.1:\(boundPort)/api/v1/status
+            http://127.0.0.1:\(boundPort)/status            (the status page; sluggish is in maintenance)
+            curl -N http://127.0.0.1:\(boundPort)/api/v1/events
+          Silence flaky for an hour:
+            export ATALAYA_ADMIN_TOKEN=\(DemoScenario.adminToken) ATALAYA_URL=http://127.0.0.1:\(boundPort)
+            atalaya silence add provider=flaky --comment "known issue"; atalaya silence list
           Ctrl-C stops.
 
           """)

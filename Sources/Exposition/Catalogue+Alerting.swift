@@ -21,6 +21,21 @@ extension Catalogue {
     help: "Rule evaluations that failed (the rule's signal could not be computed).",
     type: .counter)
 
+  /// `state` label values of ``silences``.
+  public static let silenceStates = ["pending", "active", "expired"]
+
+  public static let silences = MetricFamily(
+    name: "atalaya_silences",
+    help:
+      "Silences by state (the config's and those made through /api/v1/silences; expired ones "
+      + "are kept for 24 hours).",
+    type: .gauge, labelNames: ["state"])
+
+  public static let maintenanceWindowActive = MetricFamily(
+    name: "atalaya_maintenance_window_active",
+    help: "1 while the maintenance window is in force (its matching alerts are muted), else 0.",
+    type: .gauge, labelNames: ["window"])
+
   // MARK: Alerting (delivery)
 
   /// `result` label values of ``notificationsTotal``.

@@ -338,7 +338,7 @@ public enum Catalogue {
     budgetProjectedSpendUSD, budgetExhaustionSeconds,
     usageEventsTotal, usageWindowSuccessRatio, usageWindowLatencySeconds,
     buildInfo, configLastReloadSuccessful, configLastReloadSuccessTimestampSeconds,
-    alerts, ruleEvaluationsTotal, ruleEvaluationFailuresTotal,
+    alerts, ruleEvaluationsTotal, ruleEvaluationFailuresTotal, silences, maintenanceWindowActive,
     notificationsTotal, notificationQueueLength, notificationLatencySeconds,
     stateWriteFailuresTotal,
     processResidentMemoryBytes, processVirtualMemoryBytes, processCPUSecondsTotal,

@@ -29,6 +29,14 @@ public protocol AgentEndpoints: Sendable {
   func subscribeEvents(lastEventID: String?, query: [String: String]) -> EventStreamAnswer
   /// The HTML status page (GET / for browsers, GET /status); nil when there is none.
   func renderStatusPage() -> [UInt8]?
+  /// GET /api/v1/silences: every silence, Alertmanager's v2 list shape.
+  func renderSilences() -> EndpointResponse
+  /// GET /api/v1/silences/{id}.
+  func renderSilence(id: String) -> EndpointResponse
+  /// POST /api/v1/silences (JSON body; `authorization` is the Authorization header).
+  func createSilence(body: [UInt8], authorization: String?) async -> EndpointResponse
+  /// DELETE /api/v1/silences/{id}: expires the silence now.
+  func expireSilence(id: String, authorization: String?) async -> EndpointResponse
   /// GET /api/v1/routes.
   func renderRoutes() -> EndpointResponse
   /// GET /api/v1/routes/{name}: 200 with a choice, 503 without one, 404 unknown.

@@ -82,6 +82,7 @@ public enum AtalayaHTTPServer {
     router.get("/api/v1/routes/:name") { _, context in
       endpointResponse(endpoints.renderRoute(name: context.parameters.get("name") ?? ""))
     }
+    addSilenceRoutes(to: router, endpoints: endpoints)
     router.get("/-/healthy") { _, _ in
       textResponse(.ok, "Atalaya is Healthy.\n")
     }
@@ -135,6 +136,7 @@ public enum AtalayaHTTPServer {
           /api/v1/history?provider=P[&model=M]&range=24h|7d|30d|90d   uptime buckets
           /api/v1/incidents?days=30[&provider=P][&status=open]      the incident log
           /api/v1/routes[/NAME]  which model to use now, per route
+          /api/v1/silences  silences (POST to add, DELETE /api/v1/silences/ID to expire)
           /api/v1/events    live events (Server-Sent Events; curl -N)
           /status           the status page (also / in a browser)
           /-/healthy        liveness

@@ -34,6 +34,14 @@ extension AgentEndpoints {
     .refused(Self.notFound)
   }
   public func renderRoute(name: String) -> EndpointResponse { Self.notFound }
+  public func renderSilences() -> EndpointResponse { Self.notFound }
+  public func renderSilence(id: String) -> EndpointResponse { Self.notFound }
+  public func createSilence(body: [UInt8], authorization: String?) async -> EndpointResponse {
+    Self.notFound
+  }
+  public func expireSilence(id: String, authorization: String?) async -> EndpointResponse {
+    Self.notFound
+  }
 
   static var notFound: EndpointResponse {
     EndpointResponse(

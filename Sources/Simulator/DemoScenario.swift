@@ -35,9 +35,21 @@ public enum DemoScenario {
   ///
   /// The YAML config of the demo: the agent listens on `127.0.0.1:<port>` and probes the
   /// simulator on `127.0.0.1:<simulatorPort>` every 5 s.
-  public static func config(port: Int, simulatorPort: Int) -> String {
+  ///
+  /// The silences API is open for writes with ``adminToken``; a maintenance window for
+  /// `sluggish` starts at `maintenanceStart` (minutes after midnight UTC, usually the
+  /// demo's start) and lasts 30 minutes, so its slow-response alert stays muted.
+  /// The demo's admin bearer token (loopback only): `ATALAYA_ADMIN_TOKEN=demo-admin-token`.
+  public static let adminToken = "demo-admin-token"
+
+  public static func config(port: Int, simulatorPort: Int, maintenanceStart: Int = 0) -> String {
+    let hour = maintenanceStart / 60 % 24
+    let minute = maintenanceStart % 60
+    let start = (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
     var yaml = """
       listen: 127.0.0.1:\(port)
+      admin_api:
+        bearer_token: \(adminToken)
       window: 2m
       defaults:
         interval: 5s
@@ -81,6 +93,12 @@ public enum DemoScenario {
             severity: warning
         receivers:
           - {name: console, type: console}
+        maintenance:
+          - name: sluggish-upgrade
+            start: "\(start)"
+            duration: 30m
+            matchers: ['provider="sluggish"']
+            comment: the demo's planned work on sluggish
       providers:
 
       """

@@ -44,6 +44,20 @@ extension StateDocument where Value == HistorySnapshot {
   }
 }
 
+extension StateDocument where Value == SilenceBook {
+  /// `silences.json`: the silences made through the API.
+  public static var silences: Self {
+    StateDocument(
+      fileName: StateFileName.silences, what: "silences", format: SilenceBook.stateFormat,
+      version: SilenceBook.stateVersion
+    ) { _, json in
+      do throws(SilenceBook.Refusal) { return try SilenceBook.decodeState(json) } catch {
+        throw StateFileError(error.message)
+      }
+    }
+  }
+}
+
 /// The names of the state files in `state_dir`.
 public enum StateFileName {
   public static let health = "state.json"
@@ -51,6 +65,7 @@ public enum StateFileName {
   public static let alerts = "alerts.json"
   public static let outbox = "outbox.json"
   public static let history = "history.json"
+  public static let silences = "silences.json"
   /// Present while an agent runs; left behind by one that did not stop cleanly.
   public static let running = "running"
 }

@@ -10,6 +10,7 @@ struct Atalaya: AsyncParsableCommand {
     version: AtalayaVersion.current,
     subcommands: [
       RunCommand.self, DemoCommand.self, CheckCommand.self, ProbeCommand.self, RulesCommand.self,
+      SilenceCommand.self,
     ],
     defaultSubcommand: nil
   )

@@ -65,7 +65,7 @@ struct AlertConfigTests {
       silences: [
         Silence(
           matchers: ["provider": "ollama"], starts: Timestamp(seconds: 1_796_083_200),
-          ends: Timestamp(seconds: 1_796_090_400), comment: "maintenance")
+          ends: Timestamp(seconds: 1_796_090_400), comment: "maintenance", id: "config:0")
       ])
     #expect(config.alerting == expected)
     #expect(config.alerting.secrets.map { $0.reveal() }.contains(slackURL))

@@ -56,6 +56,19 @@ import Testing
     #expect(log.list(days: 1, provider: "other", at: healthy + .seconds(3600)).isEmpty)
   }
 
+  @Test func maintenanceIsNotedOnOpenIncidentsOnly() throws {
+    var log = IncidentLog(closeAfter: .seconds(60))
+    log.recordMaintenance(provider: "p", windows: ["w"])
+    #expect(log.incidents.isEmpty)
+    log.observe(provider: "p", status: .down, unhealthy: ["m"], at: t0)
+    log.recordMaintenance(provider: "p", windows: ["w"])
+    log.recordMaintenance(provider: "p", windows: ["w", "x"])
+    log.recordMaintenance(provider: "other", windows: ["w"])
+    #expect(log.incidents.map(\.maintenance) == [["w", "x"]])
+    log.observe(provider: "q", status: .down, unhealthy: ["m"], at: t0)
+    #expect(log.open("q")?.maintenance == nil, "an incident outside a window is not planned work")
+  }
+
   @Test func theLogKeepsNinetyDaysAndAThousandIncidents() {
     var log = IncidentLog(closeAfter: .zero)
     var t = t0

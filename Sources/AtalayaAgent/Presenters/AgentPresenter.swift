@@ -10,7 +10,7 @@ import Synchronization
 /// change the stores; /proc is read off the cooperative pool and outside every lock.
 public final class AgentPresenter<C: Clock>: AgentEndpoints, Sendable
 where C.Duration == Duration {
-  private let time: any TimeSource
+  let time: any TimeSource
   private let startedAt: Timestamp
   private let health: HealthStore
   private let cost: CostTracker
@@ -18,11 +18,12 @@ where C.Duration == Duration {
   private let routes: RouteStore
   private let events: EventHub
   private let alerts: AlertStore
+  let silences: SilenceStore
   private let deliverer: Deliverer<C>
   private let store: StateStore
   private let readiness: Readiness
   private let reloader: ReloadService
-  private let current: CurrentConfig
+  let current: CurrentConfig
   /// /proc reads get their own queue: a scrape never waits behind a state file's fsync.
   private let procIO: BlockingIO
   /// The exposition buffer, kept between scrapes (held only while rendering).
@@ -31,7 +32,7 @@ where C.Duration == Duration {
   init(
     time: any TimeSource, startedAt: Timestamp, health: HealthStore, cost: CostTracker,
     history: HistoryStore, routes: RouteStore, events: EventHub, alerts: AlertStore,
-    deliverer: Deliverer<C>,
+    silences: SilenceStore, deliverer: Deliverer<C>,
     store: StateStore,
     readiness: Readiness,
     reloader: ReloadService, current: CurrentConfig, procIO: BlockingIO
@@ -44,6 +45,7 @@ where C.Duration == Duration {
     self.routes = routes
     self.events = events
     self.alerts = alerts
+    self.silences = silences
     self.deliverer = deliverer
     self.store = store
     self.readiness = readiness
@@ -57,7 +59,16 @@ where C.Duration == Duration {
     let now = time.now()
     let view = health.view(at: now)
     let costMetrics = cost.metrics(at: now)
-    let alerting = alerts.metrics(delivery: deliverer.metrics)
+    let config = current.config
+    var silenceCounts = silences.book.counts(at: now)
+    for s in config.alerting.silences {
+      let state: SilenceRecord.State =
+        now >= s.ends ? .expired : now < s.starts ? .pending : .active
+      silenceCounts[state, default: 0] += 1
+    }
+    let alerting = alerts.metrics(
+      delivery: deliverer.metrics, silences: silenceCounts,
+      maintenance: config.alerting.maintenance.map { ($0.name, $0.occurrence(at: now) != nil) })
     let failures = store.writeFailures
     let reload = reloader.gauges
     let historyView = history.read { $0.view(at: now) }
@@ -73,7 +84,8 @@ where C.Duration == Duration {
     let now = time.now()
     return StatusReport(
       view: health.view(at: now), startedAt: startedAt, cost: cost.view(at: now),
-      history: history.read { $0.view(at: now) }
+      history: history.read { $0.view(at: now) },
+      maintenance: current.config.alerting.maintenance
     ).jsonBytes()
   }
 
@@ -103,7 +115,7 @@ where C.Duration == Duration {
     guard !routes.isEmpty else { return [] }
     return routes.evaluate(
       fleet: fleet, traffic: cost.trafficStats(at: now), budgets: cost.view(at: now).budgets,
-      silences: current.config.alerting.silences, at: now
+      silences: silences.muting(current.config, at: now), at: now
     ).views
   }
 
@@ -154,7 +166,7 @@ where C.Duration == Duration {
     }
     let page = StatusPage(
       view: fleet, history: historyView, days: days, routes: routeViews(fleet: fleet, at: now),
-      incidents: incidents, cost: costView)
+      incidents: incidents, cost: costView, maintenance: current.config.alerting.maintenance)
     return Array(page.render().utf8)
   }
 

@@ -28,6 +28,9 @@ struct AlertsReport {
       ("fired_at", .string(a.firedAt.map(RFC3339.format))),
       ("last_notified", .string(a.lastNotified.map(RFC3339.format))),
       ("silenced", .bool(a.silenced)),
+      ("silenced_by", .array(a.silencedBy.map { .string($0) })),
+      ("inhibited", .bool(a.inhibited)),
+      ("inhibited_by", .array(a.inhibitedBy.map { .string($0) })),
       ("fingerprint", .string(a.fingerprint)),
     ])
   }

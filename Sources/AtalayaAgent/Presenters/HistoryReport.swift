@@ -110,6 +110,7 @@ enum HistoryReport {
       ("checks", .array(i.checks.map { .string($0) })),
       ("cause", .string(i.cause?.rawValue)),
       ("first_error", .string(i.firstError)),
+      ("maintenance", .array((i.maintenance ?? []).map { .string($0) })),
       ("alerts", .array(i.alerts.map { .string($0) })),
       (
         "failures",

@@ -13,6 +13,14 @@ extension MetricsRenderer {
     writer.sample(Catalogue.ruleEvaluationsTotal, value: Double(m.evaluations))
     writer.family(Catalogue.ruleEvaluationFailuresTotal)
     writer.sample(Catalogue.ruleEvaluationFailuresTotal, value: Double(m.failures))
+    writer.family(Catalogue.silences)
+    for state in SilenceRecord.State.allCases {
+      writer.sample(Catalogue.silences, state.rawValue, value: Double(m.silences[state] ?? 0))
+    }
+    writer.family(Catalogue.maintenanceWindowActive)
+    for (name, active) in m.maintenance {
+      writer.sample(Catalogue.maintenanceWindowActive, name, value: active ? 1 : 0)
+    }
 
     let receivers = m.delivery.receivers.sorted { $0.key < $1.key }
     writer.family(Catalogue.notificationsTotal)

@@ -12,6 +12,8 @@ struct StatusPage {
   var routes: [RouteView]
   var incidents: [Incident]
   var cost: CostView
+  /// The configured maintenance windows.
+  var maintenance: [MaintenanceWindow] = []
 
   static func escape(_ s: String) -> String {
     var out = ""
@@ -56,6 +58,14 @@ struct StatusPage {
       ? HumanNumber.fixed(s * 1000, decimals: 0) + " ms" : HumanNumber.fixed(s, decimals: 2) + " s"
   }
 
+  /// "Maintenance" under a provider's name while a window covers it.
+  func maintenanceNote(_ provider: String) -> String {
+    let names = MaintenanceReport.active(maintenance, provider: provider, at: view.at)
+    guard !names.isEmpty else { return "" }
+    return
+      "<p class=\"maintenance\" data-maintenance=\"\(Self.escape(names.joined(separator: ",")))\"><span class=\"icon\" aria-hidden=\"true\">🔧</span> <span class=\"word\">Maintenance</span>: \(Self.escape(names.joined(separator: ", ")))</p>"
+  }
+
   func render() -> String {
     let e = Self.escape
     var h = """
@@ -78,7 +88,7 @@ struct StatusPage {
       h += """
         <section class="provider status" data-provider="\(e(p.name))" data-status="\(p.status.rawValue)">
         <h2><span class="icon" aria-hidden="true">\(Self.icon(p.status))</span> \(e(p.name)) <span class="word">\(Self.word(p.status))</span></h2>
-        <dl><dt>Uptime 24h</dt><dd>\(Self.percent(up?[.day] ?? s.uptime))</dd><dt>30 days</dt><dd>\(Self.percent(up?[.month]))</dd><dt>p95</dt><dd>\(Self.ms(s.worstP95))</dd></dl>
+        \(maintenanceNote(p.name))<dl><dt>Uptime 24h</dt><dd>\(Self.percent(up?[.day] ?? s.uptime))</dd><dt>30 days</dt><dd>\(Self.percent(up?[.month]))</dd><dt>p95</dt><dd>\(Self.ms(s.worstP95))</dd></dl>
 
         """
       if let bars = days[p.name], bars.contains(where: { $0.counted > 0 }) {
@@ -121,12 +131,30 @@ struct StatusPage {
       h += "<ul>\n"
       for i in incidents.prefix(10) {
         let state = i.status == .open ? "Open" : "Resolved"
+        let planned =
+          i.maintenance.map { " · 🔧 during maintenance (" + e($0.joined(separator: ", ")) + ")" }
+          ?? ""
         h +=
-          "<li data-incident=\"\(e(i.id))\"><strong>\(state)</strong> · \(e(i.provider)) \(Self.word(i.impact).lowercased()) since \(RFC3339.format(i.startedAt)), \(formatDuration(.seconds(i.duration(at: view.at).seconds.rounded())))\(i.cause.map { " · cause " + $0.rawValue } ?? "")</li>\n"
+          "<li data-incident=\"\(e(i.id))\"><strong>\(state)</strong> · \(e(i.provider)) \(Self.word(i.impact).lowercased()) since \(RFC3339.format(i.startedAt)), \(formatDuration(.seconds(i.duration(at: view.at).seconds.rounded())))\(i.cause.map { " · cause " + $0.rawValue } ?? "")\(planned)</li>\n"
       }
       h += "</ul>\n"
     }
     h += "</section>\n"
+    if !maintenance.isEmpty {
+      h +=
+        "<section id=\"maintenance\"><h2>Maintenance</h2><table><thead><tr><th>Window</th><th>Schedule</th><th>Now</th></tr></thead><tbody>\n"
+      for w in maintenance {
+        let now: String
+        if let o = w.occurrence(at: view.at) {
+          now = "🔧 In progress until " + RFC3339.formatWholeSeconds(o.end)
+        } else {
+          now = w.nextStart(after: view.at).map { "Next " + RFC3339.formatWholeSeconds($0) } ?? "—"
+        }
+        h +=
+          "<tr data-window=\"\(e(w.name))\"><td>\(e(w.name))</td><td>\(e(w.scheduleText))</td><td>\(now)</td></tr>\n"
+      }
+      h += "</tbody></table></section>\n"
+    }
     if !cost.budgets.isEmpty {
       h +=
         "<section id=\"budgets\"><h2>Budgets</h2><table><thead><tr><th>Budget</th><th>Spent</th><th>Limit</th><th>Used</th></tr></thead><tbody>\n"

@@ -9,6 +9,8 @@ struct StatusReport {
   var startedAt: Timestamp
   var cost: CostView?
   var history: HistoryView?
+  /// The configured maintenance windows.
+  var maintenance: [MaintenanceWindow] = []
 
   func jsonBytes() -> [UInt8] { Array(json.prettyEncoded.utf8) }
 
@@ -20,8 +22,15 @@ struct StatusReport {
       ("started_at", .string(RFC3339.format(startedAt))),
       ("window_seconds", .number(view.window.seconds)),
       (
-        "providers", .array(view.providers.map { Self.provider($0, at: view.at, history: history) })
+        "providers",
+        .array(
+          view.providers.map {
+            Self.provider(
+              $0, at: view.at, history: history,
+              maintenance: MaintenanceReport.active(maintenance, provider: $0.name, at: view.at))
+          })
       ),
+      ("maintenance", .array(maintenance.map { MaintenanceReport.json($0, at: view.at) })),
       ("cost", cost.map(Self.cost) ?? .null),
       ("slos", .array((history?.slos ?? []).map(Self.slo))),
     ])
@@ -37,7 +46,9 @@ struct StatusReport {
     UptimeRange.allCases.map { ("uptime_\($0.rawValue)", .number(ranges?[$0])) }
   }
 
-  static func provider(_ p: ProviderView, at now: Timestamp, history: HistoryView?) -> JSONValue {
+  static func provider(
+    _ p: ProviderView, at now: Timestamp, history: HistoryView?, maintenance: [String] = []
+  ) -> JSONValue {
     let s = ProviderSummary(p)
     return .members(
       [
@@ -47,6 +58,7 @@ struct StatusReport {
         ("uptime", .number(s.uptime)),
       ] + uptimes(history?.providerUptime[p.name])
         + [("open_incident", .string(history?.openIncidents[p.name]?.id))] + [
+          ("maintenance", .array(maintenance.map { .string($0) })),
           ("error_rate", .number(s.uptime.map { 1 - $0 })),
           ("latency_avg_ms", ms(s.meanLatency)),
           ("latency_p95_ms", ms(s.worstP95)),

@@ -81,6 +81,8 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
   /// The live event stream.
   public let events: EventHub
   public let alerts: AlertStore
+  /// The silences made through the API.
+  public let silences: SilenceStore
   public let deliverer: Deliverer<C>
   public let store: StateStore
   public let readiness: Readiness
@@ -114,18 +116,20 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     var engine = await store.load(.alerts, now: now) ?? AlertEngine()
     engine.generatorURL = "http://\(config.listen)/api/v1/alerts"
     let outbox = await store.load(.outbox, now: now) ?? Outbox()
+    let silences = await store.load(.silences, now: now) ?? SilenceBook()
     if !outbox.entries.isEmpty {
       settings.logger.info(
         "notifications owed from the last run", metadata: ["owed": "\(outbox.entries.count)"])
     }
     return Agent(
       config: config, settings: settings, store: store, snapshot: snapshot, ledger: ledger,
-      history: history, engine: engine, outbox: outbox)
+      history: history, engine: engine, outbox: outbox, silences: silences)
   }
 
   private init(
     config: AtalayaConfig, settings: Settings, store: StateStore, snapshot: HealthSnapshot?,
-    ledger: CostLedger?, history saved: HistorySnapshot?, engine: AlertEngine, outbox: Outbox
+    ledger: CostLedger?, history saved: HistorySnapshot?, engine: AlertEngine, outbox: Outbox,
+    silences: SilenceBook
   ) {
     let logger = settings.logger
     self.settings = settings
@@ -150,6 +154,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
         "restored history", metadata: ["incidents": "\(saved.incidents.incidents.count)"])
     }
     alerts = AlertStore(engine)
+    self.silences = SilenceStore(silences, store: store)
     deliverer = Deliverer(
       receivers: config.alerting.receivers, outbox: outbox, store: store,
       transport: settings.prober.transport, clock: settings.clock, timeSource: settings.time,
@@ -167,8 +172,8 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
         notifier: settings.notifier, logger: logger, observer: settings.onOutcome))
     evaluation = AlertEvaluationService(
       clock: settings.clock, time: time, current: current, health: health, cost: cost,
-      history: history, routes: routes, events: events, alerts: alerts, deliverer: deliverer,
-      store: store,
+      history: history, routes: routes, events: events, alerts: alerts,
+      silences: self.silences, deliverer: deliverer, store: store,
       logger: logger,
       onEvaluation: settings.onEvaluation)
     let (cost, deliverer, probes, current) = (self.cost, self.deliverer, self.probes, self.current)
@@ -194,7 +199,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
       onQueued: settings.onReloadQueued, logger: logger)
     presenter = AgentPresenter(
       time: time, startedAt: startedAt, health: health, cost: cost, history: history,
-      routes: routes, events: events, alerts: alerts,
+      routes: routes, events: events, alerts: alerts, silences: self.silences,
       deliverer: deliverer, store: store, readiness: readiness, reloader: reloader,
       current: current, procIO: BlockingIO(label: "atalaya.proc"))
   }

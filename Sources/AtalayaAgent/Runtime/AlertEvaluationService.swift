@@ -33,6 +33,7 @@ where C.Duration == Duration {
   private let routes: RouteStore
   private let events: EvaluationEvents
   private let alerts: AlertStore
+  private let silences: SilenceStore
   private let deliverer: Deliverer<C>
   private let store: StateStore
   private let saved: SavedEngine
@@ -42,7 +43,7 @@ where C.Duration == Duration {
   init(
     clock: C, time: any TimeSource, current: CurrentConfig, health: HealthStore,
     cost: CostTracker, history: HistoryStore, routes: RouteStore, events: EventHub,
-    alerts: AlertStore, deliverer: Deliverer<C>,
+    alerts: AlertStore, silences: SilenceStore, deliverer: Deliverer<C>,
     store: StateStore, logger: Logger, onEvaluation: (@Sendable (Evaluation) -> Void)?
   ) {
     self.history = history
@@ -54,6 +55,7 @@ where C.Duration == Duration {
     self.health = health
     self.cost = cost
     self.alerts = alerts
+    self.silences = silences
     self.deliverer = deliverer
     self.store = store
     self.saved = SavedEngine(alerts.current)
@@ -79,15 +81,23 @@ where C.Duration == Duration {
   public func evaluate() async -> Evaluation {
     let now = time.now()
     let config = current.config
+    await silences.prune(at: now)
+    let muting = silences.muting(config, at: now)
     let fleet = health.view(at: now)
     for event in history.observe(fleet) {
       log(event)
       events.incident(event, at: now)
     }
+    var inMaintenance: [String: [String]] = [:]
+    for p in fleet.providers {
+      let names = config.alerting.maintenance(of: p.name, at: now).map(\.name)
+      if !names.isEmpty { inMaintenance[p.name] = names }
+    }
+    history.recordMaintenance(inMaintenance)
     let costView = cost.view(at: now)
     let routed = routes.evaluate(
       fleet: fleet, traffic: cost.trafficStats(at: now), budgets: costView.budgets,
-      silences: config.alerting.silences, at: now)
+      silences: muting, at: now)
     for change in routed.changes {
       events.routeChoice(route: change.route, from: change.from, to: change.to, at: now)
       logger.notice(
@@ -102,7 +112,9 @@ where C.Duration == Duration {
       fleet: fleet, cost: costView, traffic: cost.trafficSignals(at: now),
       slos: history.read { $0.sloStatuses(at: now) }, routes: routed.views, at: now)
     var next = alerts.current
-    let notifications = next.evaluate(samples: samples, config: config.effectiveAlerting, at: now)
+    var alerting = config.effectiveAlerting
+    alerting.silences = muting
+    let notifications = next.evaluate(samples: samples, config: alerting, at: now)
     history.recordFiring(
       next.activeAlerts(at: now).compactMap { a in
         guard a.state == .firing, let provider = a.labels["provider"] else { return nil }

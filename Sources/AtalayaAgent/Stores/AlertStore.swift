@@ -21,12 +21,16 @@ public final class AlertStore: Sendable {
   }
 
   /// Alert counts and evaluation counters for /metrics.
-  func metrics(delivery: DeliveryMetrics) -> AlertingMetrics {
+  func metrics(
+    delivery: DeliveryMetrics, silences: [SilenceRecord.State: Int] = [:],
+    maintenance: [(String, Bool)] = []
+  ) -> AlertingMetrics {
     let (counts, evaluations, failures) = engine.withLock {
       ($0.alertCounts(), $0.evaluationsTotal, $0.evaluationFailuresTotal)
     }
     return AlertingMetrics(
-      counts: counts, evaluations: evaluations, failures: failures, delivery: delivery)
+      counts: counts, evaluations: evaluations, failures: failures, delivery: delivery,
+      silences: silences, maintenance: maintenance)
   }
 }
 
@@ -36,4 +40,8 @@ struct AlertingMetrics {
   var evaluations: UInt64
   var failures: UInt64
   var delivery: DeliveryMetrics
+  /// Silences by state (config and API).
+  var silences: [SilenceRecord.State: Int] = [:]
+  /// Each maintenance window and whether it is in force.
+  var maintenance: [(String, Bool)] = []
 }

@@ -32,6 +32,12 @@ public final class HistoryStore: Sendable {
     state.withLock { $0.observe(view) }
   }
 
+  /// Notes the maintenance windows in force, per provider, on their open incidents.
+  public func recordMaintenance(_ windows: [String: [String]]) {
+    guard !windows.isEmpty else { return }
+    state.withLock { $0.recordMaintenance(windows) }
+  }
+
   /// Notes alerts firing now (for the open incidents of their providers).
   public func recordFiring(_ alerts: [(alertname: String, provider: String)]) {
     guard !alerts.isEmpty else { return }

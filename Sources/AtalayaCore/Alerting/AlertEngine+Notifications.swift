@@ -3,9 +3,9 @@ extension AlertEngine {
   /// alerts as notified.
   ///
   /// A (alertname, receiver) group is due when one of its alerts is newly firing for
-  /// that receiver, was un-silenced, is due again (`repeat_interval` for slack, webhook
+  /// that receiver, was un-silenced or un-inhibited, is due again (`repeat_interval` for slack, webhook
   /// and console; `resend_interval` for alertmanager) or resolved with a resolve owed.
-  /// A due group's notification carries every firing, unsilenced alert of that alertname
+  /// A due group's notification carries every firing alert that is neither silenced nor inhibited of that alertname
   /// routed to the receiver (as Alertmanager groups do) plus the owed resolves. A receiver
   /// with `severity_at_least` only gets alerts (and resolves) at or above that severity.
   mutating func notifications(
@@ -22,7 +22,7 @@ extension AlertEngine {
 
     for name in names {
       let firing = instances.values
-        .filter { $0.alertname == name && $0.state == .firing && !$0.silenced }
+        .filter { $0.alertname == name && $0.state == .firing && !$0.muted }
         .sorted { Self.sortKey($0.labels) < Self.sortKey($1.labels) }
       let gone = resolved.filter { $0.instance.alertname == name }
         .sorted { Self.sortKey($0.instance.labels) < Self.sortKey($1.instance.labels) }

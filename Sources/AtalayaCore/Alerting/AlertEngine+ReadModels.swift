@@ -14,7 +14,14 @@ public struct ActiveAlert: Sendable, Equatable {
   public var lastNotified: Timestamp?
   /// Whether a silence mutes its notifications.
   public var silenced: Bool
+  /// The silences that mute it (ids; see ``Silence/id``).
+  public var silencedBy: [String]
+  /// The fingerprints of the firing alerts that inhibit it.
+  public var inhibitedBy: [String]
   public var fingerprint: String
+
+  /// Whether an inhibition rule mutes its notifications.
+  public var inhibited: Bool { !inhibitedBy.isEmpty }
 }
 
 /// The number of alert instances of one rule in one state (atalaya_alerts{alertname,state}).
@@ -38,6 +45,7 @@ extension AlertEngine {
           formattedValue: instance.signal.unit.format(instance.value),
           since: instance.activeAt, firedAt: instance.firedAt,
           lastNotified: instance.lastNotified.values.max(), silenced: instance.silenced,
+          silencedBy: instance.silencedBy ?? [], inhibitedBy: instance.inhibitedBy ?? [],
           fingerprint: instance.fingerprint)
       }
   }

@@ -44,8 +44,16 @@ public struct AlertEngine: Sendable, Codable, Equatable {
     public var annotations: [String: String]
     /// Whether a silence muted it at the last evaluation.
     public var silenced: Bool
+    /// The ids of the silences that muted it (API silences, `maintenance:NAME`,
+    /// `config:N`); nil when none did.
+    public var silencedBy: [String]?
+    /// The fingerprints of the firing alerts that inhibit it; nil when none do.
+    public var inhibitedBy: [String]?
     /// Per receiver name: when this instance was last emitted to it as firing.
     public var lastNotified: [String: Timestamp]
+
+    /// Silenced or inhibited: no notifications.
+    public var muted: Bool { silenced || inhibitedBy != nil }
   }
 
   /// Sent as every alert's `generatorURL` (e.g. `http://127.0.0.1:9478/api/v1/alerts`).
@@ -86,7 +94,7 @@ public struct AlertEngine: Sendable, Codable, Equatable {
     var bySignal: [AlertSignal: [SignalSample]] = [:]
     for sample in samples { bySignal[sample.signal, default: []].append(sample) }
     var resolved: [Resolved] = []
-    let previouslySilenced = Set(instances.values.filter(\.silenced).map(\.fingerprint))
+    let previouslyMuted = Set(instances.values.filter(\.muted).map(\.fingerprint))
 
     for rule in config.rules {
       evaluationsTotal &+= 1
@@ -131,12 +139,21 @@ public struct AlertEngine: Sendable, Codable, Equatable {
 
     let rulesByName = Dictionary(config.rules.map { ($0.name, $0) }) { first, _ in first }
     var unmuted = Set<String>()
+    let inhibitions = config.inhibitRules.inhibitions(
+      instances.values.map {
+        InhibitionCandidate(
+          fingerprint: $0.fingerprint, labels: $0.labels, firing: $0.state == .firing)
+      })
     for (fingerprint, var instance) in instances {
       guard let rule = rulesByName[instance.alertname] else { continue }
       instance.annotations = Self.annotations(
         rule: rule, labels: instance.labels, value: instance.value)
-      instance.silenced = config.silences.contains { $0.mutes(instance.labels, at: now) }
-      if previouslySilenced.contains(fingerprint) && !instance.silenced {
+      let silencers = config.silences.filter { $0.mutes(instance.labels, at: now) }
+      instance.silenced = !silencers.isEmpty
+      let ids = silencers.map(\.id).filter { !$0.isEmpty }
+      instance.silencedBy = ids.isEmpty ? nil : ids
+      instance.inhibitedBy = inhibitions[fingerprint]
+      if previouslyMuted.contains(fingerprint) && !instance.muted {
         unmuted.insert(fingerprint)
       }
       instances[fingerprint] = instance
@@ -159,7 +176,8 @@ public struct AlertEngine: Sendable, Codable, Equatable {
       instances[fingerprint] = Instance(
         alertname: rule.name, signal: rule.expr.signal, labels: labels, fingerprint: fingerprint,
         state: firing ? .firing : .pending, activeAt: now, firedAt: firing ? now : nil,
-        keepFiringSince: nil, value: value, annotations: [:], silenced: false, lastNotified: [:])
+        keepFiringSince: nil, value: value, annotations: [:], silenced: false, silencedBy: nil,
+        inhibitedBy: nil, lastNotified: [:])
       return
     }
     instance.value = value

@@ -11,6 +11,10 @@ public struct AlertingConfig: Sendable, Equatable {
   public var rules: [AlertRule]
   public var receivers: [ReceiverConfig]
   public var silences: [Silence]
+  /// `inhibit_rules:` (``InhibitRule/defaults`` when the key is absent).
+  public var inhibitRules: [InhibitRule]
+  /// `maintenance:`: recurring windows that mute matching alerts.
+  public var maintenance: [MaintenanceWindow]
   /// `external_labels:` (top level): added to every alert whose labels do not already
   /// have the name, before fingerprinting, as Prometheus adds its external labels.
   public var externalLabels: [String: String]
@@ -20,8 +24,11 @@ public struct AlertingConfig: Sendable, Equatable {
     resendInterval: Duration = .seconds(60), sendResolved: Bool = true,
     rules: [AlertRule] = AlertRule.defaults,
     receivers: [ReceiverConfig] = [], silences: [Silence] = [],
+    inhibitRules: [InhibitRule] = InhibitRule.defaults, maintenance: [MaintenanceWindow] = [],
     externalLabels: [String: String] = [:]
   ) {
+    self.inhibitRules = inhibitRules
+    self.maintenance = maintenance
     self.evaluationInterval = evaluationInterval
     self.repeatInterval = repeatInterval
     self.resendInterval = resendInterval
@@ -199,16 +206,20 @@ public struct Silence: Sendable, Equatable {
   public var starts: Timestamp
   public var ends: Timestamp
   public var comment: String
+  /// The API silence's id, `maintenance:NAME` for a maintenance window, `config:N` for
+  /// the N-th silence of the config (as alerts' `silenced_by` names them).
+  public var id: String
 
   public init(
     matchers: [String: String], labelMatchers: [LabelMatcher] = [], starts: Timestamp,
-    ends: Timestamp, comment: String = ""
+    ends: Timestamp, comment: String = "", id: String = ""
   ) {
     self.matchers = matchers
     self.labelMatchers = labelMatchers
     self.starts = starts
     self.ends = ends
     self.comment = comment
+    self.id = id
   }
 
   public func mutes(_ labels: [String: String], at now: Timestamp) -> Bool {

@@ -14,7 +14,7 @@ extension ConfigLimits {
 extension ConfigDecoder {
   static let alertingKeys = [
     "evaluation_interval", "repeat_interval", "resend_interval", "send_resolved", "rules",
-    "receivers", "silences",
+    "receivers", "silences", "inhibit_rules", "maintenance",
   ]
   static let ruleKeys = [
     "alert", "expr", "for", "keep_firing_for", "severity", "receivers", "labels", "annotations",
@@ -68,6 +68,12 @@ extension ConfigDecoder {
     }
     if let n = e.value("silences") {
       result.silences = silences(n, path: e.path("silences"))
+    }
+    if let n = e.value("inhibit_rules") {
+      result.inhibitRules = inhibitRules(n, path: e.path("inhibit_rules"))
+    }
+    if let n = e.value("maintenance") {
+      result.maintenance = maintenanceWindows(n, path: e.path("maintenance"))
     }
     return result
   }

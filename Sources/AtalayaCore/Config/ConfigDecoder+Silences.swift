@@ -7,7 +7,10 @@ extension ConfigDecoder {
     guard let items = list(node, path: path, what: "silences") else { return [] }
     var result: [Silence] = []
     for (index, item) in items.enumerated() {
-      if let silence = silence(item, path: Self.element(path, index)) { result.append(silence) }
+      if var silence = silence(item, path: Self.element(path, index)) {
+        silence.id = "config:\(index)"
+        result.append(silence)
+      }
     }
     return result
   }

@@ -69,6 +69,13 @@ public struct FleetHistory: Sendable {
   }
 
   /// Notes alerts firing at this evaluation for providers with an open incident.
+  /// Notes the maintenance windows in force, per provider, on their open incidents.
+  public mutating func recordMaintenance(_ windows: [String: [String]]) {
+    for (provider, names) in windows {
+      incidents.recordMaintenance(provider: provider, windows: names)
+    }
+  }
+
   public mutating func recordFiring(_ alerts: [(alertname: String, provider: String)]) {
     for a in alerts { incidents.recordAlert(provider: a.provider, alertname: a.alertname) }
   }

@@ -118,6 +118,16 @@ public struct IncidentLog: Sendable, Equatable, Codable {
     incidents[i].alerts.append(alertname)
   }
 
+  /// Notes maintenance windows in force for `provider` during its open incident.
+  public mutating func recordMaintenance(provider: String, windows: [String]) {
+    guard !windows.isEmpty, let i = openIndex(provider) else { return }
+    var names = incidents[i].maintenance ?? []
+    for w in windows where !names.contains(w) && names.count < Incident.maxListed {
+      names.append(w)
+    }
+    incidents[i].maintenance = names
+  }
+
   /// Incidents started within `days` of `now` (open ones always), newest first.
   public func list(
     days: Int, provider: String? = nil, status: Incident.Status? = nil, at now: Timestamp
