@@ -11,7 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 SWIFT=${SWIFT:-swift}
 seconds=${FUZZ_SECONDS:-30}
-targets=${FUZZ_TARGETS:-config json response usage state expression time}
+targets=${FUZZ_TARGETS:-config json response usage state expression time silence}
 out="$here/../.build/fuzz"
 mkdir -p "$out"
 

@@ -55,6 +55,9 @@ import Testing
       "auth_recheck", "expect", "reasoning_effort", "incidents", "close_after", "slos", "target",
       "routes", "candidates", "skip_below", "max_latency_p95", "disable_for", "events",
       "max_subscribers",
+      // silences, maintenance, inhibition
+      "maintenance", "days", "start", "end", "matchers", "inhibit_rules", "source_matchers",
+      "target_matchers", "equal",
     ] {
       #expect(text.contains("\(key):"), "the example config does not show `\(key)`")
     }

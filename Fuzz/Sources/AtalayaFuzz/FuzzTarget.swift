@@ -26,6 +26,8 @@ enum FuzzTarget: String, CaseIterable {
   case expression
   /// Durations, RFC 3339 and HTTP dates.
   case time
+  /// POST /api/v1/silences bodies, and `silences.json`.
+  case silence
 
   static let selected: FuzzTarget = {
     let name = getenv("ATALAYA_FUZZ_TARGET").map { String(cString: $0) } ?? ""
@@ -49,6 +51,7 @@ enum FuzzTarget: String, CaseIterable {
     case .state: Self.state(bytes)
     case .expression: Self.expression(bytes)
     case .time: Self.time(bytes)
+    case .silence: Self.silence(bytes)
     }
   }
 
@@ -68,6 +71,21 @@ enum FuzzTarget: String, CaseIterable {
     var health = FleetHealth(config: config)
     health.cacheStats(at: now)
     _ = health.view(at: now)
+  }
+
+  /// What the silences API does with a body: parse, apply, list, save and read back.
+  static func silence(_ bytes: [UInt8]) {
+    guard let json = JSONValue.parse(bytes) else { return }
+    var book = (try? SilenceBook.decodeState(json)) ?? SilenceBook()
+    guard let request = try? SilenceRequest.parse(json, at: now) else { return }
+    var n = 0
+    _ = try? book.upsert(request, at: now) {
+      n += 1
+      return "id-\(n)"
+    }
+    _ = book.silences(at: now).map { $0.mutes(["provider": "p", "model": "m"], at: now) }
+    _ = book.listJSON(at: now).encoded
+    _ = try? SilenceBook.decodeState(JSONValue.parse(book.stateJSON()) ?? .null)
   }
 
   static func json(_ bytes: [UInt8]) {
