@@ -22,22 +22,13 @@ extension AtalayaHTTPServer {
         {
           return silenceError(.unsupportedMediaType, "send the silence as application/json")
         }
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }),
-          length > silenceBodyLimit
-        {
-          return silenceError(.contentTooLarge, "body larger than \(silenceBodyLimit) bytes")
+        switch await readBody(request, limit: silenceBodyLimit, refusal: silenceError) {
+        case .refused(let response): return response
+        case .bytes(let body):
+          return authenticated(
+            await endpoints.createSilence(
+              body: body, authorization: request.headers[.authorization]))
         }
-        let buffer: ByteBuffer
-        do {
-          buffer = try await request.body.collect(upTo: silenceBodyLimit)
-        } catch is NIOTooManyBytesError {
-          return silenceError(.contentTooLarge, "body larger than \(silenceBodyLimit) bytes")
-        } catch {
-          return silenceError(.badRequest, "could not read the request body")
-        }
-        return authenticated(
-          await endpoints.createSilence(
-            body: Array(buffer.readableBytesView), authorization: request.headers[.authorization]))
       }
     }
     for one in ["/api/v1/silences/:id", "/api/v2/silence/:id"] {

@@ -22,23 +22,39 @@ extension AtalayaHTTPServer {
           "unsupported content type; send application/json or application/x-ndjson")
       }
     }
-    if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-      return jsonError(.contentTooLarge, "body larger than \(limit) bytes")
+    let body: [UInt8]
+    switch await readBody(request, limit: limit, refusal: jsonError) {
+    case .bytes(let bytes): body = bytes
+    case .refused(let response): return response
     }
-    let buffer: ByteBuffer
-    do {
-      buffer = try await request.body.collect(upTo: limit)
-    } catch is NIOTooManyBytesError {
-      return jsonError(.contentTooLarge, "body larger than \(limit) bytes")
-    } catch {
-      return jsonError(.badRequest, "could not read the request body")
-    }
-    let r = await endpoints.ingestUsage(
-      body: Array(buffer.readableBytesView), authorization: request.headers[.authorization])
+    let r = await endpoints.ingestUsage(body: body, authorization: request.headers[.authorization])
     return Response(
       status: HTTPResponse.Status(code: r.status),
       headers: [.contentType: r.contentType],
       body: ResponseBody(byteBuffer: ByteBuffer(bytes: r.body)))
+  }
+
+  /// A request body read up to a limit, or the answer refusing it.
+  enum BodyRead {
+    case bytes([UInt8])
+    case refused(Response)
+  }
+
+  /// Reads the body: a declared Content-Length over `limit`, or a body that grows past it
+  /// while being read, is refused with 413 (built by `refusal`).
+  static func readBody(
+    _ request: Request, limit: Int, refusal: (HTTPResponse.Status, String) -> Response
+  ) async -> BodyRead {
+    if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+      return .refused(refusal(.contentTooLarge, "body larger than \(limit) bytes"))
+    }
+    do {
+      return .bytes(Array(try await request.body.collect(upTo: limit).readableBytesView))
+    } catch is NIOTooManyBytesError {
+      return .refused(refusal(.contentTooLarge, "body larger than \(limit) bytes"))
+    } catch {
+      return .refused(refusal(.badRequest, "could not read the request body"))
+    }
   }
 
   static func jsonError(_ status: HTTPResponse.Status, _ message: String) -> Response {

@@ -154,3 +154,15 @@ final class ConfigText: Sendable {
 
   func set(_ new: String) { text.withLock { $0 = new } }
 }
+
+extension InProcessAgent {
+  /// One evaluation round: waits for the idle sleepers, moves the clock by `interval`
+  /// and returns what the evaluation it wakes did.
+  func evaluationRound(
+    interval: Duration = .seconds(10), sleepers: Int = AgentInProcessTests.idleSleepers
+  ) async -> AlertEvaluationService<ManualClock>.Evaluation {
+    let before = evaluations.count
+    await advance(by: interval, afterSleepers: sleepers)
+    return await evaluations.wait(count: before + 1)[before]
+  }
+}

@@ -27,10 +27,7 @@ import Testing
     try await a.running { a in
       await a.waitUntilReady()
       for _ in 0..<3 {
-        let before = a.evaluations.count
-        await a.advance(by: .seconds(10), afterSleepers: AgentInProcessTests.idleSleepers)
-        let all = await a.evaluations.wait(count: before + 1)
-        #expect(all[before] == .evaluated(queued: 0))
+        #expect(await a.evaluationRound() == .evaluated(queued: 0))
       }
       let alert = try #require(
         JSONValue.parse(try await client.execute(uri: "/api/v1/alerts").text)?["alerts"]?[0])
@@ -53,10 +50,7 @@ import Testing
       // 08:30: the window is over and the still-firing alert goes out.
       var sent = false
       for _ in 0..<200 where !sent {
-        let before = a.evaluations.count
-        await a.advance(by: .seconds(10), afterSleepers: AgentInProcessTests.idleSleepers)
-        let all = await a.evaluations.wait(count: before + 1)
-        if case .evaluated(let queued) = all[before], queued > 0 { sent = true }
+        if case .evaluated(let queued) = await a.evaluationRound(), queued > 0 { sent = true }
       }
       #expect(sent)
       #expect(a.time.now() >= Timestamp(seconds: 1_800_001_800))

@@ -162,10 +162,7 @@ import Testing
     try await a.running { a in
       await a.waitUntilReady()
       for _ in 0..<3 {
-        let before = a.evaluations.count
-        await a.advance(by: .seconds(10), afterSleepers: AgentInProcessTests.idleSleepers)
-        let all = await a.evaluations.wait(count: before + 1)
-        #expect(all[before] == .evaluated(queued: 0))
+        #expect(await a.evaluationRound() == .evaluated(queued: 0))
       }
       let alerts = try #require(
         JSONValue.parse(try await client.execute(uri: "/api/v1/alerts").text)?["alerts"]?[0])
@@ -206,9 +203,7 @@ import Testing
       await a.waitUntilReady()
       // LLMProviderDown fires after 1m, LLMHighErrorRate after 2m: run 3 minutes.
       for _ in 0..<18 {
-        let before = a.evaluations.count
-        await a.advance(by: .seconds(10), afterSleepers: AgentInProcessTests.idleSleepers)
-        await a.evaluations.wait(count: before + 1)
+        _ = await a.evaluationRound()
       }
       let alerts = try #require(
         JSONValue.parse(try await client.execute(uri: "/api/v1/alerts").text)?["alerts"]?
