@@ -300,8 +300,17 @@ struct AlertConfigSummaryTests {
         "  LLMBudget: budget_remaining_usd < $0.50 [warning]",
         "receivers: slack (slack), hook (webhook), am (alertmanager), term (console)",
         "silences: 1",
+        "inhibition: 1 rule (default: LLMProviderDown mutes its provider's error-rate and latency alerts)",
       ])
     #expect(
       AlertingConfig().summaryLines().first == "alerting: 7 rules (defaults), evaluated every 15s")
+    let window = MaintenanceWindow(
+      name: "upgrades", weekdays: [.sunday], start: 120, length: .seconds(3600),
+      matchers: [try LabelMatcher.parse(#"provider="ollama""#)])
+    let more = AlertingConfig(inhibitRules: [], maintenance: [window]).summaryLines()
+    #expect(
+      more.suffix(2) == [
+        #"maintenance: upgrades, Sun 02:00-03:00 UTC: provider="ollama""#, "inhibition: off",
+      ])
   }
 }

@@ -6,9 +6,10 @@ public enum SilenceTable {
     var rows = [["ID", "STATE", "MATCHERS", "STARTS", "ENDS", "CREATED BY", "COMMENT"]]
     for r in records {
       rows.append([
-        r.id, r.state(at: now).rawValue, r.matchers.map(\.description).joined(separator: " "),
+        r.id, r.state(at: now).rawValue,
+        r.matchers.map(\.description).joined(separator: " ").replacingNewlines,
         RFC3339.formatWholeSeconds(r.startsAt), RFC3339.formatWholeSeconds(r.endsAt),
-        r.createdBy, String(r.comment.prefix(60)).replacingNewlines,
+        r.createdBy.replacingNewlines, String(r.comment.prefix(60)).replacingNewlines,
       ])
     }
     var widths = [Int](repeating: 0, count: rows[0].count)
@@ -22,7 +23,11 @@ public enum SilenceTable {
 }
 
 extension String {
+  /// Control characters (newlines, escape sequences) shown as spaces: a comment cannot
+  /// move the cursor or recolour the operator's terminal.
   fileprivate var replacingNewlines: String {
-    String(map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 })
+    String(
+      String.UnicodeScalarView(
+        unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? " " : $0 }))
   }
 }

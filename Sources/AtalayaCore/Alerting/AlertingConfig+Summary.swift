@@ -22,6 +22,19 @@ extension AlertingConfig {
     if !silences.isEmpty {
       lines.append("silences: \(silences.count)")
     }
+    for window in maintenance {
+      let what =
+        window.matchers.isEmpty
+        ? "every alert" : window.matchers.map(\.description).joined(separator: " ")
+      lines.append("maintenance: \(window.name), \(window.scheduleText): \(what)")
+    }
+    lines.append(
+      inhibitRules.isEmpty
+        ? "inhibition: off"
+        : "inhibition: \(inhibitRules.count) rule\(inhibitRules.count == 1 ? "" : "s")"
+          + (inhibitRules == InhibitRule.defaults
+            ? " (default: LLMProviderDown mutes its provider's error-rate and latency alerts)" : "")
+    )
     return lines
   }
 }
