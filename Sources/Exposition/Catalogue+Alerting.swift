@@ -27,8 +27,8 @@ extension Catalogue {
   public static let silences = MetricFamily(
     name: "atalaya_silences",
     help:
-      "Silences by state (the config's and those made through /api/v1/silences; expired ones "
-      + "are kept for 24 hours).",
+      "Silences by state: the config's, and those made through /api/v1/silences (whose expired "
+      + "ones are dropped after 24 hours).",
     type: .gauge, labelNames: ["state"])
 
   public static let maintenanceWindowActive = MetricFamily(

@@ -26,6 +26,9 @@ public enum DemoScenario {
     ]
   }
 
+  /// The demo's admin bearer token (loopback only): `ATALAYA_ADMIN_TOKEN=demo-admin-token`.
+  public static let adminToken = "demo-admin-token"
+
   /// `steady` is configured as `type: openrouter`, so the agent polls its credits
   /// (`/steady/v1/key`) and fetches its prices (`/steady/v1/models`); the others are
   /// priced by the `pricing:` entry. The `demo-daily` budget ($1 a day) shows burn.
@@ -39,9 +42,6 @@ public enum DemoScenario {
   /// The silences API is open for writes with ``adminToken``; a maintenance window for
   /// `sluggish` starts at `maintenanceStart` (minutes after midnight UTC, usually the
   /// demo's start) and lasts 30 minutes, so its slow-response alert stays muted.
-  /// The demo's admin bearer token (loopback only): `ATALAYA_ADMIN_TOKEN=demo-admin-token`.
-  public static let adminToken = "demo-admin-token"
-
   public static func config(port: Int, simulatorPort: Int, maintenanceStart: Int = 0) -> String {
     let hour = maintenanceStart / 60 % 24
     let minute = maintenanceStart % 60

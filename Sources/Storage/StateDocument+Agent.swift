@@ -44,7 +44,7 @@ extension StateDocument where Value == HistorySnapshot {
   }
 }
 
-extension StateDocument where Value == SilenceBook {
+extension StateDocument where Value == SilenceBookLoad {
   /// `silences.json`: the silences made through the API.
   public static var silences: Self {
     StateDocument(

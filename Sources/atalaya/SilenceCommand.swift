@@ -49,7 +49,7 @@ struct SilenceCommand: AsyncParsableCommand {
 
     @Argument(help: "Label matchers (name=value, name!=value, name=~regex, name!~regex).")
     var matchers: [String]
-    @Option(help: "How long the silence lasts (e.g. 2h, 30m).") var duration: String = "1h"
+    @Option(help: "How long the silence lasts (e.g. 2h, 30m; default 1h).") var duration: String?
     @Option(help: "When it ends (RFC 3339); instead of --duration.") var end: String?
     @Option(help: "When it starts (RFC 3339; default now).") var start: String?
     @Option(help: "Why (required).") var comment: String
@@ -72,13 +72,17 @@ struct SilenceCommand: AsyncParsableCommand {
       }
       let endAt: SilenceRequest.End
       if let end {
+        guard duration == nil else {
+          printError("give --duration or --end, not both")
+          throw ExitCode(1)
+        }
         guard let t = RFC3339.parse(end) else {
           printError("--end: expected an RFC 3339 time such as 2026-12-01T00:00:00Z")
           throw ExitCode(1)
         }
         endAt = .at(t)
       } else {
-        guard let d = parseDuration(duration), d > .zero else {
+        guard let d = parseDuration(duration ?? "1h"), d > .zero else {
           printError("--duration: expected a duration such as 2h or 30m")
           throw ExitCode(1)
         }

@@ -202,9 +202,11 @@ import Testing
     try await a.running { a in
       await a.waitUntilReady()
       // LLMProviderDown fires after 1m, LLMHighErrorRate after 2m: run 3 minutes.
+      var queued = 0
       for _ in 0..<18 {
-        _ = await a.evaluationRound()
+        if case .evaluated(let n) = await a.evaluationRound() { queued += n }
       }
+      #expect(queued == 1, "only LLMProviderDown is queued")
       let alerts = try #require(
         JSONValue.parse(try await client.execute(uri: "/api/v1/alerts").text)?["alerts"]?
           .arrayValue)

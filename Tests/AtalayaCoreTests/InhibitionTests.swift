@@ -96,6 +96,43 @@ import Testing
     #expect(all.flatMap(\.alerts).count == 3)
   }
 
+  /// An alert already sent before its source fires: chat receivers hear nothing more
+  /// while it is inhibited and get it again when the inhibition ends; an alertmanager
+  /// receiver keeps getting it (or Alertmanager would resolve it by itself).
+  @Test func anAlertSentBeforeItsSourceFiredIsHeldBackThenSentAgain() {
+    let config = AlertingConfig(
+      evaluationInterval: .seconds(10), repeatInterval: .seconds(4 * 3600),
+      resendInterval: .seconds(60),
+      rules: [rule("Down", "provider_down == 1"), rule("Rate", "error_rate > 5%")],
+      receivers: [
+        ReceiverConfig(name: "chat", kind: .console),
+        ReceiverConfig(name: "am", kind: .alertmanager, url: Secret("http://127.0.0.1:9093")),
+      ],
+      inhibitRules: [
+        InhibitRule(
+          sourceMatchers: [Self.m(#"alertname="Down""#)],
+          targetMatchers: [Self.m(#"alertname="Rate""#)], equal: ["provider"])
+      ])
+    var engine = AlertEngine()
+    func step(_ t: Int, down: Bool) -> [String] {
+      let samples = [
+        SignalSample(signal: .providerDown, labels: ["provider": "openai"], value: down ? 1 : 0),
+        SignalSample(signal: .errorRate, labels: ["provider": "openai", "model": "m"], value: 0.5),
+      ]
+      return engine.evaluate(samples: samples, config: config, at: Self.t0 + .seconds(Double(t)))
+        .map(line).sorted()
+    }
+    #expect(step(0, down: false) == ["am Rate firing:openai/m", "chat Rate firing:openai/m"])
+    #expect(step(10, down: true) == ["am Down firing:openai", "chat Down firing:openai"])
+    // A resend later: only alertmanager hears of Rate again.
+    #expect(
+      step(70, down: true) == ["am Down firing:openai", "am Rate firing:openai/m"])
+    // The provider is back: Down resolves, Rate is no longer inhibited and goes to chat again.
+    let back = step(80, down: false)
+    #expect(back.contains("chat Rate firing:openai/m"), "\(back)")
+    #expect(back.contains("chat Down resolved:openai"), "\(back)")
+  }
+
   @Test func inhibitRulesAreReadFromTheConfigWithPositionedErrors() throws {
     let yaml = """
       providers:

@@ -63,6 +63,26 @@ import Testing
     #expect(long.scheduleText == "Sat 22:00-04:00 UTC")
   }
 
+  @Test func aWeekdayWindowAcrossMidnightAndAWeekLongWindow() throws {
+    let sundayNight = try #require(
+      Self.config(#"{name: n, days: [sun], start: "23:30", end: "00:30"}"#).alerting.maintenance
+        .first)
+    let monday = Self.sunday + .seconds(86_400)
+    #expect(sundayNight.occurrence(at: monday + .seconds(600))?.start == monday - .seconds(1800))
+    #expect(
+      sundayNight.occurrence(at: Self.sunday + .seconds(600)) == nil,
+      "Saturday's night is not Sunday's")
+    #expect(sundayNight.nextStart(after: monday) == monday + .seconds(6 * 86_400 + 84_600))
+    let week = try #require(
+      Self.config(#"{name: w, days: [mon], start: "00:00", duration: 7d}"#).alerting.maintenance
+        .first)
+    #expect(week.occurrence(at: monday) != nil)
+    #expect(week.occurrence(at: monday + .seconds(7 * 86_400 - 1))?.start == monday)
+    #expect(
+      week.occurrence(at: monday + .seconds(7 * 86_400))?.start == monday + .seconds(7 * 86_400))
+    #expect(week.nextStart(after: monday) == monday + .seconds(7 * 86_400))
+  }
+
   @Test func maintenanceMutesAlertsThroughTheEffectiveSilences() throws {
     var alerting = try Self.config(
       #"{name: upgrades, start: "02:00", duration: 1h, matchers: ['provider="local"']}"#
@@ -104,6 +124,7 @@ import Testing
       (#"{name: w, start: "02:00", end: "03:00", duration: 1h}"#, "not both"),
       (#"{name: w, start: "02:00", duration: 8d}"#, "out of range"),
       (#"{name: w, days: [funday], start: "02:00", end: "03:00"}"#, "unknown day"),
+      (#"{name: w, days: [], start: "02:00", end: "03:00"}"#, "leave `days` out"),
       (#"{name: "w x", start: "02:00", end: "03:00"}"#, "letters, digits"),
       (
         #"{name: w, start: "02:00", end: "03:00", matchers: ['p=~"("']}"#,

@@ -129,6 +129,15 @@ import Testing
       matchers: ["provider": "b", "model": "m"], starts: clock.now(),
       ends: clock.now() + .seconds(60))
     #expect(evaluate(&book, fleet, silences: [silence]).candidates[1].reason == .silenced)
+    // A maintenance window for every alert mutes alerts, it does not take routes down.
+    let everything = MaintenanceWindow(name: "all", start: 0, length: .seconds(86_400))
+    let muting = try! #require(everything.silence(at: clock.now()))
+    #expect(evaluate(&book, fleet, silences: [muting]).candidates[1].reason == nil)
+    let onB = MaintenanceWindow(
+      name: "b", start: 0, length: .seconds(86_400),
+      matchers: [try! LabelMatcher.parse(#"provider="b""#)])
+    let bMuting = try! #require(onB.silence(at: clock.now()))
+    #expect(evaluate(&book, fleet, silences: [bMuting]).candidates[1].reason == .silenced)
     // Health order: b (all successes) over a (one failure).
     var healthRoute = Self.route
     healthRoute.order = .health

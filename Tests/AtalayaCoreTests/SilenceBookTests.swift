@@ -190,7 +190,7 @@ import Testing
       } == .notFound("unknown"))
   }
 
-  @Test func theBookIsBounded() throws {
+  @Test func theBookIsBoundedAndExpiredSilencesDoNotCount() throws {
     var book = SilenceBook()
     let next = Self.ids()
     let r = try Self.request(Self.openai + #""duration":"1h","createdBy":"a","comment":"c"}"#)
@@ -199,9 +199,16 @@ import Testing
       Self.refusal { () throws(SilenceBook.Refusal) in
         _ = try book.upsert(r, at: Self.t0, newID: next)
       } == .full(SilenceBook.capacity))
+    // Expired ones make room; past twice the capacity the oldest expired go first.
+    for record in book.records { try book.expire(id: record.id, at: Self.t0) }
+    for _ in 0..<SilenceBook.capacity { _ = try book.upsert(r, at: Self.t0, newID: next) }
+    for record in book.records.suffix(10) { try book.expire(id: record.id, at: Self.t0) }
+    for _ in 0..<10 { _ = try book.upsert(r, at: Self.t0, newID: next) }
+    #expect(book.records.count == 2 * SilenceBook.capacity)
+    #expect(book.records.first?.id == "id-11")
   }
 
-  @Test func theStateFileRoundTripsAndABadOneIsRefused() throws {
+  @Test func theStateFileRoundTripsAndABadRecordIsSkippedAlone() throws {
     var book = SilenceBook()
     let next = Self.ids()
     _ = try book.upsert(
@@ -214,18 +221,88 @@ import Testing
     let json = try #require(JSONValue.parse(book.stateJSON()))
     #expect(json["format"]?.stringValue == SilenceBook.stateFormat)
     let back = try SilenceBook.decodeState(json)
-    #expect(back.records.map(\.id) == book.records.map(\.id))
-    #expect(
-      back.records.map { $0.matchers.map(\.description) }
-        == book.records.map { $0.matchers.map(\.description) })
-    #expect(back.records.map(\.createdBy) == ["ana \"the sre\"", "b"])
-    #expect(back.records.map(\.endsAt) == book.records.map(\.endsAt))
+    #expect(back.book == book)
+    #expect(back.skipped.isEmpty)
+    #expect(back.book.records.map(\.createdBy) == ["ana \"the sre\"", "b"])
+    // One bad record and a repeated id cost only themselves.
+    guard case .object(var members) = json, case .array(var items) = json["silences"] else {
+      Issue.record("unexpected state JSON")
+      return
+    }
+    items.append(.members([("id", .string("x"))]))
+    items.append(items[0])
+    members.removeAll { $0.key == "silences" }
+    members.append(JSONMember("silences", .array(items)))
+    let damaged = try SilenceBook.decodeState(.object(members))
+    #expect(damaged.book == book)
+    #expect(damaged.skipped.count == 2)
+    #expect(damaged.skipped[0].hasPrefix("silence 2:"))
+    #expect(damaged.skipped[1].contains("used twice"))
     #expect(throws: SilenceBook.Refusal.self) {
-      try SilenceBook.decodeState(JSONValue.parse(#"{"silences":[{"id":"x"}]}"#)!)
+      try SilenceBook.decodeState(JSONValue.parse(#"{"format":"atalaya-silences"}"#)!)
     }
     // The API lists newest first, with a state.
     let listed = book.listJSON(at: Self.t0).arrayValue ?? []
     #expect(listed.first?["id"]?.stringValue == "id-2")
     #expect(listed.first?["status"]?["state"]?.stringValue == "active")
+  }
+
+  @Test func changingTheMatchersOfAnActiveSilenceReplacesIt() throws {
+    var book = SilenceBook()
+    let next = Self.ids()
+    let id = try book.upsert(
+      Self.request(Self.openai + #""duration":"1h","createdBy":"a","comment":"c"}"#),
+      at: Self.t0, newID: next)
+    let t1 = Self.t0 + .seconds(60)
+    let other = try book.upsert(
+      Self.request(
+        #"{"id":"\#(id)","matchers":[{"name":"provider","value":"groq"}],"duration":"1h","createdBy":"a","comment":"c"}"#,
+        at: t1), at: t1, newID: next)
+    #expect(other != id)
+    #expect(book.record(id: id)?.state(at: t1) == .expired, "the old one stays on record")
+    #expect(book.record(id: other)?.matchers.map(\.description) == [#"provider="groq""#])
+  }
+
+  @Test func updatingAPendingSilenceKeepsItsStartUnlessANewOneIsGiven() throws {
+    var book = SilenceBook()
+    let next = Self.ids()
+    let start = Timestamp(seconds: 1_800_086_400)  // a day after t0
+    let id = try book.upsert(
+      Self.request(
+        Self.openai
+          + #""startsAt":"\#(RFC3339.format(start))","duration":"1h","createdBy":"a","comment":"c"}"#
+      ),
+      at: Self.t0, newID: next)
+    let same = try book.upsert(
+      Self.request(
+        Self.openai + #""id":"\#(id)","duration":"2h","createdBy":"a","comment":"fixed typo"}"#),
+      at: Self.t0, newID: next)
+    #expect(same == id)
+    #expect(book.record(id: id)?.startsAt == start)
+    #expect(book.record(id: id)?.endsAt == start + .seconds(7200))
+    #expect(book.record(id: id)?.state(at: Self.t0) == .pending)
+  }
+
+  @Test func limitsOnLengthAndWhitespaceAndTheLongestSilence() throws {
+    var book = SilenceBook()
+    let far = try Self.request(
+      Self.openai + #""endsAt":"2099-01-01T00:00:00Z","createdBy":"a","comment":"c"}"#)
+    #expect(
+      Self.refusal { () throws(SilenceBook.Refusal) in
+        _ = try book.upsert(far, at: Self.t0, newID: Self.ids())
+      }?.message.contains("at most") == true)
+    for comment in [#"\n"#, #"\t "#] {
+      #expect(throws: SilenceBook.Refusal.self) {
+        try Self.request(Self.openai + #""duration":"1h","createdBy":"a","comment":"\#(comment)"}"#)
+      }
+    }
+    let values = (0..<5).map {
+      #"{"name":"l\#($0)","value":"\#(String(repeating: "v", count: 1000))"}"#
+    }
+    #expect(throws: SilenceBook.Refusal.self) {
+      try Self.request(
+        #"{"matchers":[\#(values.joined(separator: ","))],"duration":"1h","createdBy":"a","comment":"c"}"#
+      )
+    }
   }
 }

@@ -79,4 +79,25 @@ import Testing
       #expect(text.contains("t.yml:5:"), "\(matchers): \(text)")
     }
   }
+
+  /// Swift's Regex backtracks (Alertmanager's RE2 does not): the constructs that make
+  /// backtracking explode are refused; ordinary label patterns are not.
+  @Test func expensiveRegularExpressionsAreRefused() {
+    for pattern in [
+      "(a+)*", "(.*x)+", "(a|aa)*", "((ab)*c)+", "(a*){2,}", #"(\d+)*"#, #"(a)\1"#, "(?=a)b",
+      "(?<!x)y",
+    ] {
+      #expect(throws: LabelMatcher.Problem.self, "\(pattern)") {
+        try LabelMatcher(name: "model", op: .matches, value: pattern)
+      }
+    }
+    for pattern in [
+      "gpt-4.*", "open.*", "(openai|anthropic)", "(a|b)?", "(ab)*", "[a-z]+-[0-9]{1,3}",
+      #"claude-\d+(\.\d+)?"#, "(x+)?", "[(+*]*", #"\(a+\)*"#,
+    ] {
+      #expect(throws: Never.self, "\(pattern)") {
+        try LabelMatcher(name: "model", op: .matches, value: pattern)
+      }
+    }
+  }
 }

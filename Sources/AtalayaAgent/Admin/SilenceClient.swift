@@ -5,7 +5,12 @@ import HTTPClient
 public struct SilenceClient: Sendable {
   /// Why a call failed, said for a person.
   public struct Failure: Error, Sendable, CustomStringConvertible {
+    /// Safe to print: control characters from the agent's answer are spaces.
     public var description: String
+
+    public init(description: String) {
+      self.description = TerminalText.safe(description, keepNewlines: true)
+    }
   }
 
   /// e.g. `http://127.0.0.1:9478`.

@@ -6,10 +6,10 @@ public enum SilenceTable {
     var rows = [["ID", "STATE", "MATCHERS", "STARTS", "ENDS", "CREATED BY", "COMMENT"]]
     for r in records {
       rows.append([
-        r.id, r.state(at: now).rawValue,
-        r.matchers.map(\.description).joined(separator: " ").replacingNewlines,
+        TerminalText.safe(r.id), r.state(at: now).rawValue,
+        TerminalText.safe(r.matchers.map(\.description).joined(separator: " ")),
         RFC3339.formatWholeSeconds(r.startsAt), RFC3339.formatWholeSeconds(r.endsAt),
-        r.createdBy.replacingNewlines, String(r.comment.prefix(60)).replacingNewlines,
+        TerminalText.safe(r.createdBy), TerminalText.safe(String(r.comment.prefix(60))),
       ])
     }
     var widths = [Int](repeating: 0, count: rows[0].count)
@@ -19,15 +19,5 @@ public enum SilenceTable {
         i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count + 2)
       }.joined()
     }.joined(separator: "\n")
-  }
-}
-
-extension String {
-  /// Control characters (newlines, escape sequences) shown as spaces: a comment cannot
-  /// move the cursor or recolour the operator's terminal.
-  fileprivate var replacingNewlines: String {
-    String(
-      String.UnicodeScalarView(
-        unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? " " : $0 }))
   }
 }

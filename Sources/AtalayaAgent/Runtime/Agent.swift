@@ -116,7 +116,13 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     var engine = await store.load(.alerts, now: now) ?? AlertEngine()
     engine.generatorURL = "http://\(config.listen)/api/v1/alerts"
     let outbox = await store.load(.outbox, now: now) ?? Outbox()
-    let silences = await store.load(.silences, now: now) ?? SilenceBook()
+    let loaded = await store.load(.silences, now: now)
+    for problem in loaded?.skipped ?? [] {
+      settings.logger.error(
+        "a silence in silences.json is unusable and was skipped",
+        metadata: ["problem": "\(problem)"])
+    }
+    let silences = loaded?.book ?? SilenceBook()
     if !outbox.entries.isEmpty {
       settings.logger.info(
         "notifications owed from the last run", metadata: ["owed": "\(outbox.entries.count)"])

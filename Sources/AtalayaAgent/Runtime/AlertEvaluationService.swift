@@ -84,16 +84,17 @@ where C.Duration == Duration {
     await silences.prune(at: now)
     let muting = silences.muting(config, at: now)
     let fleet = health.view(at: now)
+    var planned: [String: [String]] = [:]
     for event in history.observe(fleet) {
       log(event)
       events.incident(event, at: now)
+      // An incident that opens inside a maintenance window is planned work.
+      if case .opened(let incident) = event {
+        let names = config.alerting.maintenance(of: incident.provider, at: now).map(\.name)
+        if !names.isEmpty { planned[incident.provider] = names }
+      }
     }
-    var inMaintenance: [String: [String]] = [:]
-    for p in fleet.providers {
-      let names = config.alerting.maintenance(of: p.name, at: now).map(\.name)
-      if !names.isEmpty { inMaintenance[p.name] = names }
-    }
-    history.recordMaintenance(inMaintenance)
+    history.recordMaintenance(planned)
     let costView = cost.view(at: now)
     let routed = routes.evaluate(
       fleet: fleet, traffic: cost.trafficStats(at: now), budgets: costView.budgets,

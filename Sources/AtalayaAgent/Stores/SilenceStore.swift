@@ -1,12 +1,14 @@
 import AtalayaCore
 import Storage
 
-/// The API's silences behind a lock, written to `silences.json` after every change.
+/// The API's silences behind a lock, written to `silences.json` before any change is
+/// installed.
 ///
-/// A change is made in memory, then written (off the pool, outside the lock, newest
-/// generation wins); when the write fails the change is undone and refused, so an
-/// answered silence is always one a restart keeps. Without a `state_dir` silences live
-/// in memory only.
+/// Changes run one at a time (``AsyncSerialGate``): each is made on a copy, the copy is
+/// written (off the pool, outside the lock), and only a written copy replaces the book.
+/// A change whose write fails is refused and leaves nothing behind, in memory or on
+/// disk, so an answered silence is always one a restart keeps. Without a `state_dir`
+/// silences live in memory only.
 public final class SilenceStore: Sendable {
   /// What a write request came to.
   public enum Change: Sendable, Equatable {
@@ -16,23 +18,24 @@ public final class SilenceStore: Sendable {
     case notSaved
   }
 
-  private let state: Locked<(book: SilenceBook, generation: UInt64)>
+  private let state: Locked<SilenceBook>
+  private let gate = AsyncSerialGate()
   private let store: StateStore
   private let newID: @Sendable () -> String
 
   init(
     _ book: SilenceBook, store: StateStore, newID: @escaping @Sendable () -> String = randomID
   ) {
-    state = Locked((book, 0))
+    state = Locked(book)
     self.store = store
     self.newID = newID
   }
 
   /// The book as it is now.
-  public var book: SilenceBook { state.withLock { $0.book } }
+  public var book: SilenceBook { state.withLock { $0 } }
 
   /// The silences in force or pending, for the engine and the routes.
-  func silences(at now: Timestamp) -> [Silence] { state.withLock { $0.book.silences(at: now) } }
+  func silences(at now: Timestamp) -> [Silence] { state.withLock { $0.silences(at: now) } }
 
   /// Everything that mutes alerts and routes at `now`: the config's silences, the API's
   /// and the maintenance windows in force.
@@ -43,69 +46,45 @@ public final class SilenceStore: Sendable {
   /// Adds or updates a silence.
   func upsert(_ request: SilenceRequest, at now: Timestamp) async -> Change {
     let newID = self.newID
-    let outcome = state.withLock {
-      s -> Result<(String, SilenceRecord?, SilenceBook, UInt64), SilenceBook.Refusal> in
-      let previous = request.id.flatMap { s.book.record(id: $0) }
-      do throws(SilenceBook.Refusal) {
-        let id = try s.book.upsert(request, at: now, newID: newID)
-        s.generation += 1
-        return .success((id, id == request.id ? previous : nil, s.book, s.generation))
-      } catch {
-        return .failure(error)
-      }
-    }
-    switch outcome {
-    case .failure(let refusal): return .refused(refusal)
-    case .success(let (id, previous, book, generation)):
-      return await save(book, generation: generation) { $0.restore(previous, id: id) }
-        ? .done(id: id) : .notSaved
+    return await change { (book: inout SilenceBook) throws(SilenceBook.Refusal) in
+      try book.upsert(request, at: now, newID: newID)
     }
   }
 
   /// Expires a silence now.
   func expire(id: String, at now: Timestamp) async -> Change {
-    let outcome = state.withLock {
-      s -> Result<(SilenceRecord?, SilenceBook, UInt64), SilenceBook.Refusal> in
-      let previous = s.book.record(id: id)
-      do throws(SilenceBook.Refusal) {
-        try s.book.expire(id: id, at: now)
-        s.generation += 1
-        return .success((previous, s.book, s.generation))
-      } catch {
-        return .failure(error)
-      }
-    }
-    switch outcome {
-    case .failure(let refusal): return .refused(refusal)
-    case .success(let (previous, book, generation)):
-      return await save(book, generation: generation) { $0.restore(previous, id: id) }
-        ? .done(id: id) : .notSaved
+    await change { (book: inout SilenceBook) throws(SilenceBook.Refusal) in
+      try book.expire(id: id, at: now)
+      return id
     }
   }
 
   /// Drops silences expired for longer than ``SilenceBook/retention`` and saves.
   func prune(at now: Timestamp) async {
-    let pruned = state.withLock { s -> (SilenceBook, UInt64)? in
-      guard s.book.prune(at: now) else { return nil }
-      s.generation += 1
-      return (s.book, s.generation)
-    }
-    if let (book, generation) = pruned {
-      _ = await save(book, generation: generation) { _ in }
+    guard state.withLock({ $0.hasPrunable(at: now) }) else { return }
+    _ = await change { (book: inout SilenceBook) throws(SilenceBook.Refusal) in
+      book.prune(at: now)
+      return ""
     }
   }
 
-  /// Writes `book`; on failure applies `undo` and returns false.
-  private func save(
-    _ book: SilenceBook, generation: UInt64, undo: (inout SilenceBook) -> Void
-  ) async -> Bool {
-    if await store.write(StateFileName.silences, book.stateJSON(), generation: generation) {
-      return true
+  /// Applies `edit` to a copy of the book, writes the copy, and installs it once written.
+  private func change(
+    _ edit: @Sendable (inout SilenceBook) throws(SilenceBook.Refusal) -> String
+  ) async -> Change {
+    await gate.run {
+      var next = state.withLock { $0 }
+      let id: String
+      do throws(SilenceBook.Refusal) {
+        id = try edit(&next)
+      } catch {
+        return .refused(error)
+      }
+      guard await store.write(StateFileName.silences, next.stateJSON()) else { return .notSaved }
+      state.withLock { $0 = next }
+      return .done(id: id)
     }
-    state.withLock { undo(&$0.book) }
-    return false
   }
-
   /// A random version-4 UUID, as Alertmanager's silence ids are.
   @Sendable static func randomID() -> String {
     var rng = SystemRandomNumberGenerator()

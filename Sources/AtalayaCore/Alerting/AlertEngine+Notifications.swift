@@ -5,7 +5,8 @@ extension AlertEngine {
   /// A (alertname, receiver) group is due when one of its alerts is newly firing for
   /// that receiver, was un-silenced or un-inhibited, is due again (`repeat_interval` for slack, webhook
   /// and console; `resend_interval` for alertmanager) or resolved with a resolve owed.
-  /// A due group's notification carries every firing alert that is neither silenced nor inhibited of that alertname
+  /// A due group's notification carries every firing alert that is neither silenced nor inhibited
+  /// (alertmanager receivers also keep getting the muted alerts they were already sent) of that alertname
   /// routed to the receiver (as Alertmanager groups do) plus the owed resolves. A receiver
   /// with `severity_at_least` only gets alerts (and resolves) at or above that severity.
   mutating func notifications(
@@ -22,7 +23,7 @@ extension AlertEngine {
 
     for name in names {
       let firing = instances.values
-        .filter { $0.alertname == name && $0.state == .firing && !$0.muted }
+        .filter { $0.alertname == name && $0.state == .firing }
         .sorted { Self.sortKey($0.labels) < Self.sortKey($1.labels) }
       let gone = resolved.filter { $0.instance.alertname == name }
         .sorted { Self.sortKey($0.instance.labels) < Self.sortKey($1.instance.labels) }
@@ -34,8 +35,15 @@ extension AlertEngine {
         let targeted =
           rulesByName[name] != nil && (routed.isEmpty || routed.contains(receiver.name))
         // `severity_at_least`: firing alerts and resolves follow the same filter.
+        // Muted alerts are held back, except that an alertmanager receiver keeps getting
+        // the ones it already has: a firing alert it stops hearing about would resolve
+        // there by itself (its endsAt passes) while the condition still holds.
         let firingHere =
-          targeted ? firing.filter { receiver.accepts(severity: $0.labels["severity"] ?? "") } : []
+          targeted
+          ? firing.filter {
+            receiver.accepts(severity: $0.labels["severity"] ?? "")
+              && (!$0.muted || (isAlertmanager && $0.lastNotified[receiver.name] != nil))
+          } : []
         let resolvesHere = gone.filter {
           $0.instance.lastNotified[receiver.name] != nil && (isAlertmanager || config.sendResolved)
             && receiver.accepts(severity: $0.instance.labels["severity"] ?? "")

@@ -222,6 +222,16 @@ public struct Silence: Sendable, Equatable {
     self.id = id
   }
 
+  /// Whether it can skip route candidates: only a silence with a matcher on `provider`
+  /// or `model` that an empty label fails does (a maintenance window for "every alert"
+  /// mutes alerts, it does not take every route down).
+  public var selectsRouteCandidates: Bool {
+    matchers.keys.contains { $0 == "provider" || $0 == "model" }
+      || labelMatchers.contains {
+        ($0.name == "provider" || $0.name == "model") && !$0.matchesEmpty
+      }
+  }
+
   public func mutes(_ labels: [String: String], at now: Timestamp) -> Bool {
     now >= starts && now < ends && matchers.allSatisfy { labels[$0.key] == $0.value }
       && labelMatchers.allSatisfy { $0.matches(labels) }

@@ -30,12 +30,93 @@ public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
     switch op {
     case .equal, .notEqual: pattern = nil
     case .matches, .notMatches:
+      if let problem = Self.costProblem(value) {
+        throw Problem(message: "regular expression \"\(value)\": \(problem)")
+      }
       do {
         pattern = CompiledPattern(try Regex(value))
       } catch {
         throw Problem(message: "invalid regular expression \"\(value)\": \(error)")
       }
     }
+  }
+
+  /// Why matching `pattern` could take more than linear-ish time on a backtracking
+  /// engine, or nil. Alertmanager's RE2 has no backreferences or lookarounds and runs in
+  /// linear time; Swift's `Regex` backtracks, so the constructs that make backtracking
+  /// explode are refused: backreferences, lookarounds, and an unboundedly repeated group
+  /// that itself contains an unbounded repeat or an alternation (`(a+)*`, `(.*x)+`,
+  /// `(a|aa)*`).
+  static func costProblem(_ pattern: String) -> String? {
+    let chars = Array(pattern.unicodeScalars)
+    // Per open group: whether it contains an unbounded repeat, and an alternation.
+    var groups: [Bool] = [false]
+    var alternations: [Bool] = [false]
+    var i = 0
+    func unboundedRepeat(at j: Int) -> Bool {
+      guard j < chars.count else { return false }
+      if chars[j] == "*" || chars[j] == "+" { return true }
+      guard chars[j] == "{" else { return false }
+      var k = j + 1
+      while k < chars.count, chars[k] != "}" { k += 1 }
+      guard k < chars.count else { return false }
+      let body = String(String.UnicodeScalarView(chars[(j + 1)..<k]))
+      return body.hasSuffix(",")
+    }
+    while i < chars.count {
+      let c = chars[i]
+      switch c {
+      case "\\":
+        guard i + 1 < chars.count else { return nil }
+        let next = chars[i + 1]
+        if ("1"..."9").contains(next) || next == "k" || next == "g" {
+          return "backreferences are not supported (Alertmanager's RE2 has none either)"
+        }
+        i += 2
+        if unboundedRepeat(at: i) { groups[groups.count - 1] = true }
+        continue
+      case "[":
+        // A character class: skip to its closing bracket.
+        var k = i + 1
+        if k < chars.count, chars[k] == "^" { k += 1 }
+        if k < chars.count, chars[k] == "]" { k += 1 }
+        while k < chars.count, chars[k] != "]" { k += chars[k] == "\\" ? 2 : 1 }
+        i = k + 1
+        if unboundedRepeat(at: i) { groups[groups.count - 1] = true }
+        continue
+      case "(":
+        if i + 2 < chars.count, chars[i + 1] == "?",
+          chars[i + 2] == "=" || chars[i + 2] == "!"
+            || (chars[i + 2] == "<" && i + 3 < chars.count
+              && (chars[i + 3] == "=" || chars[i + 3] == "!"))
+        {
+          return "lookarounds are not supported (Alertmanager's RE2 has none either)"
+        }
+        groups.append(false)
+        alternations.append(false)
+      case "|":
+        alternations[alternations.count - 1] = true
+      case ")":
+        let inner = groups.count > 1 ? groups.removeLast() : false
+        let alternation = alternations.count > 1 ? alternations.removeLast() : false
+        if unboundedRepeat(at: i + 1) {
+          if inner || alternation {
+            return
+              "a repeated group that contains a repeat or an alternation, such as (a+)* or "
+              + "(a|aa)*, can take exponential time to match; write it without the outer repeat"
+          }
+          groups[groups.count - 1] = true
+        } else if inner {
+          groups[groups.count - 1] = true
+        }
+      default:
+        if unboundedRepeat(at: i + 1), c != "*", c != "+", c != "}" {
+          groups[groups.count - 1] = true
+        }
+      }
+      i += 1
+    }
+    return nil
   }
 
   /// Parses `name OP "value"` (the value quoted, with `\"` and `\\` escapes, or bare).

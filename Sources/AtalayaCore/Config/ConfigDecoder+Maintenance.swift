@@ -41,6 +41,9 @@ extension ConfigDecoder {
     }
     var weekdays = Set<MaintenanceWindow.Weekday>()
     if let n = e.value("days"), let items = list(n, path: e.path("days"), what: "days") {
+      if items.isEmpty {
+        fail(e.path("days"), at: n, "an empty list of days; leave `days` out for every day")
+      }
       for (index, item) in items.enumerated() {
         let itemPath = Self.element(e.path("days"), index)
         guard let text = string(item, path: itemPath) else { continue }

@@ -68,7 +68,6 @@ public struct FleetHistory: Sendable {
     return events
   }
 
-  /// Notes alerts firing at this evaluation for providers with an open incident.
   /// Notes the maintenance windows in force, per provider, on their open incidents.
   public mutating func recordMaintenance(_ windows: [String: [String]]) {
     for (provider, names) in windows {
@@ -76,6 +75,7 @@ public struct FleetHistory: Sendable {
     }
   }
 
+  /// Notes alerts firing at this evaluation for providers with an open incident.
   public mutating func recordFiring(_ alerts: [(alertname: String, provider: String)]) {
     for a in alerts { incidents.recordAlert(provider: a.provider, alertname: a.alertname) }
   }

@@ -24,8 +24,8 @@ public struct Incident: Sendable, Equatable, Codable {
   public var alerts: [String]
   /// Since when the provider has been healthy while the incident is still open.
   public var healthySince: Timestamp?
-  /// The maintenance windows in force for this provider during the incident; nil when
-  /// none was (the incident is then not planned work).
+  /// The maintenance windows in force for this provider when the incident opened; nil
+  /// when none was (the incident is then not planned work).
   public var maintenance: [String]?
 
   public init(id: String, provider: String, impact: ProviderStatus, startedAt: Timestamp) {

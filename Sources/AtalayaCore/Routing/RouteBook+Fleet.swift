@@ -31,7 +31,7 @@ extension RouteBook {
             budgetExhausted: spent.contains {
               $0.config.providers.isEmpty || $0.config.providers.contains(c.provider)
             },
-            silenced: silences.contains { $0.mutes(labels, at: now) },
+            silenced: silences.contains { $0.selectsRouteCandidates && $0.mutes(labels, at: now) },
             declaredLimitRetry: limits.declaredLimitRetry(c, at: now))
           return (inputs, listed[key])
         }, at: now)

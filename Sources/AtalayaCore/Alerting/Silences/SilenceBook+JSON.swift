@@ -9,6 +9,8 @@ extension SilenceBook {
   public static let maxValueLength = 1024
   public static let maxCommentLength = 4096
   public static let maxCreatedByLength = 256
+  /// The most bytes of matcher values one silence may have.
+  public static let maxMatcherBytes = 4096
   /// The longest a silence may last (ten years).
   public static let maxDuration: Duration = .seconds(3650 * 86400)
 
@@ -21,12 +23,14 @@ extension SilenceBook {
     return Array((json.encoded + "\n").utf8)
   }
 
-  /// Reads `silences.json` (``stateJSON()``); throws on a record that is not one.
-  public static func decodeState(_ json: JSONValue) throws(Refusal) -> SilenceBook {
+  /// Reads `silences.json` (``stateJSON()``). A record that is not one (or repeats an id)
+  /// is skipped and named in `skipped`, so one bad entry does not cost every silence.
+  public static func decodeState(_ json: JSONValue) throws(Refusal) -> SilenceBookLoad {
     guard let items = json["silences"]?.arrayValue else {
       throw .invalid("`silences` is missing or not a list")
     }
     var records: [SilenceRecord] = []
+    var skipped: [String] = []
     for (index, item) in items.enumerated() {
       do throws(Refusal) {
         let request = try SilenceRequest.parse(item, at: nil)
@@ -34,16 +38,21 @@ extension SilenceBook {
           let starts = request.startsAt, case .at(let ends) = request.end,
           let updated = item["updatedAt"]?.stringValue.flatMap(RFC3339.parse)
         else { throw .invalid("id, startsAt, endsAt and updatedAt are required") }
+        guard !records.contains(where: { $0.id == id }) else {
+          throw .invalid("the id \(id) is used twice")
+        }
+        guard records.count < 2 * capacity else {
+          throw .invalid("more than \(2 * capacity) silences")
+        }
         records.append(
           SilenceRecord(
             id: id, matchers: request.matchers, startsAt: starts, endsAt: ends,
             createdBy: request.createdBy, comment: request.comment, updatedAt: updated))
       } catch {
-        throw .invalid("silence \(index): \(error.message)")
+        skipped.append("silence \(index): \(error.message)")
       }
     }
-    guard records.count <= capacity else { throw .invalid("more than \(capacity) silences") }
-    return SilenceBook(records: records)
+    return SilenceBookLoad(book: SilenceBook(records: records), skipped: skipped)
   }
 
   /// GET /api/v1/silences: every silence, newest first (as amtool lists them).
@@ -76,6 +85,13 @@ extension SilenceBook {
       ("isEqual", .bool(m.op == .equal || m.op == .matches)),
     ])
   }
+}
+
+/// `silences.json` as read: the book, and the records that could not be used.
+public struct SilenceBookLoad: Sendable {
+  public var book: SilenceBook
+  /// One line per record skipped (its index and why).
+  public var skipped: [String]
 }
 
 extension SilenceRequest {
@@ -169,6 +185,10 @@ extension SilenceRequest {
         throw .invalid("matchers[\(index)]: \(error.message)")
       }
     }
+    guard result.reduce(0, { $0 + $1.value.utf8.count }) <= SilenceBook.maxMatcherBytes else {
+      throw .invalid(
+        "the matchers' values add up to more than \(SilenceBook.maxMatcherBytes) bytes")
+    }
     guard !result.allSatisfy(\.matchesEmpty) else {
       throw .invalid(
         "a silence needs at least one matcher that an empty label fails "
@@ -188,7 +208,7 @@ extension SilenceRequest {
   static func text(_ value: JSONValue?, _ key: String, max: Int) throws(SilenceBook.Refusal)
     -> String
   {
-    guard let text = value?.stringValue, !text.allSatisfy({ $0 == " " }) else {
+    guard let text = value?.stringValue, !text.allSatisfy(\.isWhitespace) else {
       throw .invalid("`\(key)` is required (a non-empty string)")
     }
     guard text.utf8.count <= max else { throw .invalid("`\(key)` is longer than \(max) bytes") }

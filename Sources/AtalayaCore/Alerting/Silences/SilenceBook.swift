@@ -29,7 +29,8 @@ public struct SilenceBook: Sendable, Equatable {
 
   /// How long an expired silence stays listed before it is dropped.
   public static let retention: Duration = .seconds(24 * 3600)
-  /// The most silences (of every state) the book holds.
+  /// The most pending and active silences at once (expired ones are kept besides, up to
+  /// as many again; the oldest go first).
   public static let capacity = 1000
 
   /// Every silence, in the order they were created.
@@ -40,13 +41,21 @@ public struct SilenceBook: Sendable, Equatable {
   /// The record with `id`.
   public func record(id: String) -> SilenceRecord? { records.first { $0.id == id } }
 
-  /// Adds the silence `request` describes, or replaces the unexpired one it names by
-  /// `id` (an expired one is replaced by a new silence, as Alertmanager does). Returns
-  /// the silence's id.
+  /// Adds the silence `request` describes, or updates the unexpired one it names by
+  /// `id`, as Alertmanager does: a pending silence is replaced in place (keeping its start
+  /// unless a new one is given); an active one keeps its id and start when its matchers
+  /// are unchanged, and is otherwise expired and replaced by a new silence (so what it
+  /// muted stays on record); an expired one is replaced by a new silence. Returns the id.
   public mutating func upsert(
     _ request: SilenceRequest, at now: Timestamp, newID: () -> String
   ) throws(Refusal) -> String {
-    let startsAt = max(request.startsAt ?? now, now)
+    var existing: Int?
+    if let id = request.id {
+      guard let index = records.firstIndex(where: { $0.id == id }) else { throw .notFound(id) }
+      if records[index].state(at: now) != .expired { existing = index }
+    }
+    let kept = existing.map { records[$0] }
+    let startsAt = max(request.startsAt ?? kept?.startsAt ?? now, now)
     let endsAt: Timestamp
     switch request.end {
     case .at(let t): endsAt = t
@@ -59,20 +68,31 @@ public struct SilenceBook: Sendable, Equatable {
     guard endsAt > now else {
       throw .invalid("endsAt (\(RFC3339.format(endsAt))) is in the past")
     }
+    guard endsAt - startsAt <= Self.maxDuration else {
+      throw .invalid("a silence lasts at most \(formatDuration(Self.maxDuration))")
+    }
     var record = SilenceRecord(
       id: "", matchers: request.matchers, startsAt: startsAt, endsAt: endsAt,
       createdBy: request.createdBy, comment: request.comment, updatedAt: now)
-    if let id = request.id {
-      guard let index = records.firstIndex(where: { $0.id == id }) else { throw .notFound(id) }
-      if records[index].state(at: now) != .expired {
+    if let index = existing, let old = kept {
+      if old.state(at: now) == .pending || old.matchers == request.matchers {
         // An active silence keeps its start: moving it would unmute what it muted.
-        if records[index].state(at: now) == .active { record.startsAt = records[index].startsAt }
-        record.id = id
+        if old.state(at: now) == .active { record.startsAt = old.startsAt }
+        record.id = old.id
         records[index] = record
-        return id
+        return old.id
       }
+      records[index].endsAt = now
+      records[index].updatedAt = now
     }
-    guard records.count < Self.capacity else { throw .full(Self.capacity) }
+    guard records.count(where: { $0.state(at: now) != .expired }) < Self.capacity else {
+      throw .full(Self.capacity)
+    }
+    if records.count >= 2 * Self.capacity,
+      let oldest = records.firstIndex(where: { $0.state(at: now) == .expired })
+    {
+      records.remove(at: oldest)
+    }
     record.id = newID()
     records.append(record)
     return record.id
@@ -93,15 +113,9 @@ public struct SilenceBook: Sendable, Equatable {
     records[index].updatedAt = now
   }
 
-  /// Puts a record back as it was (a change whose write failed is undone).
-  public mutating func restore(_ record: SilenceRecord?, id: String) {
-    let index = records.firstIndex { $0.id == id }
-    switch (record, index) {
-    case (let r?, let i?): records[i] = r
-    case (let r?, nil): records.append(r)
-    case (nil, let i?): records.remove(at: i)
-    case (nil, nil): break
-    }
+  /// Whether ``prune(at:)`` would drop anything.
+  public func hasPrunable(at now: Timestamp) -> Bool {
+    records.contains { now - $0.endsAt >= Self.retention }
   }
 
   /// Drops the silences expired for longer than ``retention``; true when any was.
