@@ -2,7 +2,7 @@
 # `make test-packaging` and a short `make fuzz`.
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev pkg-config
+APT_PACKAGES := libcurl4-openssl-dev libsystemd-dev libyaml-dev pkg-config
 TEST_APT_PACKAGES := prometheus prometheus-alertmanager man-db chromium python3 python3-aiosmtpd
 PACKAGING_TEST_APT_PACKAGES := lintian man-db
 DEB_APT_PACKAGES := dpkg-dev binutils

@@ -27,7 +27,6 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
-    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
   ],
@@ -37,12 +36,13 @@ let package = Package(
       name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     .systemLibrary(
       name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+    .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
 
     // Pure domain, no I/O: config model and validation, durations, result classes,
     // windows, breaker, status, cost, alert rules.
     .target(
       name: "AtalayaCore",
-      dependencies: [.product(name: "Yams", package: "Yams")],
+      dependencies: ["CYAML"],
       swiftSettings: strict
     ),
     // The HTTP client: the libcurl multi loop, requests, responses, errors. Used by
@@ -197,7 +197,7 @@ let package = Package(
     .testTarget(
       name: "ShippingTests",
       dependencies: [
-        "Exposition", "AtalayaTestSupport", .product(name: "Yams", package: "Yams"),
+        "AtalayaCore", "Exposition", "AtalayaTestSupport",
       ],
       swiftSettings: strict
     ),

@@ -52,7 +52,6 @@ install -m 0644 alerts/atalaya.rules.yml dashboards/atalaya-overview.json "$doc/
 install -d -m 0755 "$root/usr/share/man/man1"
 gzip -9n <packaging/atalaya.1 >"$root/usr/share/man/man1/atalaya.1.gz"
 chmod 0644 "$root/usr/share/man/man1/atalaya.1.gz"
-install -D -m 0644 packaging/debian/lintian-overrides "$root/usr/share/lintian/overrides/atalaya"
 {
   printf 'atalaya (%s) unstable; urgency=medium\n\n' "$version"
   printf '  * Release %s.\n\n' "$upstream"
@@ -60,10 +59,11 @@ install -D -m 0644 packaging/debian/lintian-overrides "$root/usr/share/lintian/o
 } | gzip -9n >"$doc/changelog.Debian.gz"
 chmod 0644 "$doc/changelog.Debian.gz"
 
-# 3. The binary may need only libraries Debian ships (libc, libcurl4, libsystemd0 and friends):
-#    the Swift runtime, Foundation and ICU must be inside it.
+# 3. The binary may need only libraries Debian ships (libc, libcurl4, libsystemd0, libyaml-0-2 and
+#    friends):
+#    the Swift runtime and FoundationEssentials must be inside it.
 needed=$(readelf -d "$root/usr/bin/atalaya" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-allowed='^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libutil\.so\.1|ld-linux[-a-z0-9_.]*\.so\.[0-9]+|libgcc_s\.so\.1|libstdc\+\+\.so\.6|libz\.so\.1|libcurl\.so\.4|libsystemd\.so\.0)$'
+allowed='^(libc\.so\.6|libm\.so\.6|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libutil\.so\.1|ld-linux[-a-z0-9_.]*\.so\.[0-9]+|libgcc_s\.so\.1|libstdc\+\+\.so\.6|libz\.so\.1|libcurl\.so\.4|libsystemd\.so\.0|libyaml-0\.so\.2)$'
 for lib in $needed; do
   [[ $lib =~ $allowed ]] || die "the binary needs $lib, which is not a plain Debian library (is the Swift runtime linked statically?)"
 done
@@ -78,6 +78,7 @@ depends=$(cd "$work" && dpkg-shlibdeps -O "$root/usr/bin/atalaya" | sed -n 's/^s
 [[ -n $depends ]] || die "dpkg-shlibdeps found no dependencies"
 case $depends in *libcurl4*) ;; *) die "Depends lacks libcurl4: $depends" ;; esac
 case $depends in *libsystemd0*) ;; *) die "Depends lacks libsystemd0: $depends" ;; esac
+case $depends in *libyaml-0-2*) ;; *) die "Depends lacks libyaml-0-2: $depends" ;; esac
 
 installed_size=$(du -k -s --apparent-size --exclude=DEBIAN "$root" | cut -f1)
 cat >"$root/DEBIAN/control" <<CONTROL

@@ -1,8 +1,8 @@
-import FoundationEssentials
+import AtalayaCore
 
 /// The parts of a chat request (any dialect) the simulator looks at; every field
 /// is optional so that odd but valid JSON is accepted.
-struct ChatRequest: Decodable, Sendable {
+struct ChatRequest: Sendable {
   var model: String?
   var messages: [Message]?
   var system: LenientText?
@@ -12,31 +12,65 @@ struct ChatRequest: Decodable, Sendable {
   var streamOptions: StreamOptions?
   var options: OllamaOptions?
 
-  struct Message: Decodable, Sendable {
+  struct Message: Sendable {
     var role: String?
     var content: LenientText?
   }
 
-  struct StreamOptions: Decodable, Sendable {
+  struct StreamOptions: Sendable {
     var includeUsage: Bool?
-    enum CodingKeys: String, CodingKey { case includeUsage = "include_usage" }
   }
 
-  struct OllamaOptions: Decodable, Sendable {
+  struct OllamaOptions: Sendable {
     var numPredict: Int?
-    enum CodingKeys: String, CodingKey { case numPredict = "num_predict" }
   }
 
-  enum CodingKeys: String, CodingKey {
-    case model, messages, system, stream, options
-    case maxTokens = "max_tokens"
-    case maxCompletionTokens = "max_completion_tokens"
-    case streamOptions = "stream_options"
-  }
+  /// A body that is not JSON, not an object, or has a field of the wrong type.
+  struct Malformed: Error {}
 
-  /// Decodes `body`; throws on malformed JSON or a body that is not an object.
+  /// Decodes `body`; throws on malformed JSON, a body that is not an object, or a known
+  /// field of the wrong type (a null field is absent).
   static func parse(_ body: [UInt8]) throws -> ChatRequest {
-    try JSONDecoder().decode(ChatRequest.self, from: Data(body))
+    guard let json = JSONValue.parse(body), json.isObject else { throw Malformed() }
+    var request = ChatRequest()
+    request.model = try field(json, "model", \.stringValue)
+    request.messages = try field(json, "messages", \.arrayValue).map { items in
+      try items.map { item in
+        guard item.isObject else { throw Malformed() }
+        return Message(
+          role: try field(item, "role", \.stringValue),
+          content: field(item, "content").map(LenientText.init))
+      }
+    }
+    request.system = field(json, "system").map(LenientText.init)
+    request.stream = try field(json, "stream", \.boolValue)
+    request.maxTokens = try field(json, "max_tokens", \.intValue)
+    request.maxCompletionTokens = try field(json, "max_completion_tokens", \.intValue)
+    if let options = field(json, "stream_options") {
+      guard options.isObject else { throw Malformed() }
+      request.streamOptions = StreamOptions(
+        includeUsage: try field(options, "include_usage", \.boolValue))
+    }
+    if let options = field(json, "options") {
+      guard options.isObject else { throw Malformed() }
+      request.options = OllamaOptions(numPredict: try field(options, "num_predict", \.intValue))
+    }
+    return request
+  }
+
+  /// The member `key` of `object`; nil when absent or null.
+  private static func field(_ object: JSONValue, _ key: String) -> JSONValue? {
+    guard let value = object[key], value != .null else { return nil }
+    return value
+  }
+
+  /// The member `key` as a `T`; nil when absent or null, and an error for another type.
+  private static func field<T>(
+    _ object: JSONValue, _ key: String, _ as: (JSONValue) -> T?
+  ) throws -> T? {
+    guard let value = field(object, key) else { return nil }
+    guard let typed = `as`(value) else { throw Malformed() }
+    return typed
   }
 
   /// The smallest token limit the request sets, if any.
@@ -53,17 +87,17 @@ struct ChatRequest: Decodable, Sendable {
 }
 
 /// Message content that may be a string or an array of `{ "type": "text", "text": ... }` parts.
-struct LenientText: Decodable, Sendable {
+struct LenientText: Sendable {
   var text: String
 
-  private struct Part: Decodable { var text: String? }
+  init(text: String) { self.text = text }
 
-  init(from decoder: any Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if let s = try? container.decode(String.self) {
+  /// A string as it is, the text parts of an array joined; anything else is empty.
+  init(_ json: JSONValue) {
+    if let s = json.stringValue {
       text = s
-    } else if let parts = try? container.decode([Part].self) {
-      text = parts.compactMap(\.text).joined()
+    } else if let parts = json.arrayValue, parts.allSatisfy(\.isObject) {
+      text = parts.compactMap { $0["text"]?.stringValue }.joined()
     } else {
       text = ""
     }

@@ -3,7 +3,6 @@ import AtalayaTestSupport
 import Foundation
 import Simulator
 import Testing
-import Yams
 
 @Suite struct SimulatorDialectTests {
   static let anthropicBody =
@@ -100,29 +99,29 @@ import Yams
     #expect(yaml.contains("    - kind: models"))
     #expect(yaml.components(separatedBy: "slow: 2s").count - 1 == 5)
     #expect(yaml.contains("failure_threshold: 3"))
-    let parsed = try #require(try Yams.load(yaml: yaml) as? [String: Any])
-    #expect(parsed["window"] as? String == "2m")
-    #expect((parsed["defaults"] as? [String: Any])?["timeout"] as? String == "4s")
-    #expect((parsed["circuit_breaker"] as? [String: Any])?["reset_timeout"] as? String == "20s")
-    let parsedProviders = try #require(parsed["providers"] as? [[String: Any]])
+    let parsed = try #require(try YAML.compose(yaml))
+    #expect(parsed["window"]?.string == "2m")
+    #expect(parsed["defaults"]?["timeout"]?.string == "4s")
+    #expect(parsed["circuit_breaker"]?["reset_timeout"]?.string == "20s")
+    let parsedProviders = try #require(parsed["providers"]?.sequence)
     #expect(
-      parsedProviders.map { $0["name"] as? String } == [
+      parsedProviders.map { $0["name"]?.string } == [
         "steady", "flaky", "sluggish", "blinky", "throttled",
       ])
     #expect(
-      parsedProviders.map { $0["type"] as? String } == [
+      parsedProviders.map { $0["type"]?.string } == [
         "openrouter", "openai", "openai", "openai", "openai",
       ])
-    #expect(parsedProviders.allSatisfy { $0["api_key"] as? String == "demo-key" })
+    #expect(parsedProviders.allSatisfy { $0["api_key"]?.string == "demo-key" })
     // The demo shows cost: a price, a budget, and account polling of `steady`.
-    #expect((parsed["budgets"] as? [[String: Any]])?.first?["name"] as? String == "demo-daily")
+    #expect(parsed["budgets"]?.array().first?["name"]?.string == "demo-daily")
     #expect(parsed["pricing"] != nil)
-    #expect((parsedProviders[0]["account"] as? [String: Any])?["poll_interval"] as? String == "10s")
-    let steadyChecks = try #require(parsedProviders[0]["checks"] as? [[String: Any]])
+    #expect(parsedProviders[0]["account"]?["poll_interval"]?.string == "10s")
+    let steadyChecks = try #require(parsedProviders[0]["checks"]?.sequence)
     #expect(steadyChecks.count == 2)
-    #expect(steadyChecks[0]["stream"] as? Bool == true)
-    #expect(steadyChecks[1]["kind"] as? String == "models")
-    #expect((parsedProviders[2]["checks"] as? [[String: Any]])?.first?["stream"] as? Bool == false)
+    #expect(steadyChecks[0]["stream"]?.string == "true")
+    #expect(steadyChecks[1]["kind"]?.string == "models")
+    #expect(parsedProviders[2]["checks"]?.array().first?["stream"]?.string == "false")
 
     // The demo's providers answer with the key the config carries.
     try await withSimulator(providers) { _, port async throws in

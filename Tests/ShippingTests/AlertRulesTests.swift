@@ -1,19 +1,17 @@
+import AtalayaCore
 import AtalayaTestSupport
 import Exposition
 import Foundation
 import Testing
-import Yams
 
 /// alerts/atalaya.rules.yml against the real promtool: the rules are valid, their unit tests
 /// pass, and every alert is tested both firing and staying quiet.
 @Suite struct AlertRulesTests {
   /// Alert names in the rules file, in order.
   static func alertNames() throws -> [String] {
-    let doc = try Yams.load(yaml: ShippingFiles.text(ShippingFiles.rules)) as? [String: Any]
-    let groups = try #require(doc?["groups"] as? [[String: Any]])
-    return groups.flatMap {
-      ($0["rules"] as? [[String: Any]] ?? []).compactMap { $0["alert"] as? String }
-    }
+    let doc = try YAML.compose(ShippingFiles.text(ShippingFiles.rules))
+    let groups = try #require(doc?["groups"]?.sequence)
+    return groups.flatMap { $0["rules"]?.array() ?? [] }.compactMap { $0["alert"]?.string }
   }
 
   @Test func promtoolCheckRulesIsClean() async throws {
@@ -43,14 +41,14 @@ import Yams
       #expect(names.contains(required), "no rule \(required)")
     }
 
-    let doc = try Yams.load(yaml: ShippingFiles.text(ShippingFiles.ruleTests)) as? [String: Any]
-    let tests = try #require(doc?["tests"] as? [[String: Any]])
+    let doc = try YAML.compose(ShippingFiles.text(ShippingFiles.ruleTests))
+    let tests = try #require(doc?["tests"]?.sequence)
     var firing = Set<String>()
     var quiet = Set<String>()
     for group in tests {
-      for test in group["alert_rule_test"] as? [[String: Any]] ?? [] {
-        guard let name = test["alertname"] as? String else { continue }
-        let expected = test["exp_alerts"] as? [Any] ?? []
+      for test in group["alert_rule_test"]?.array() ?? [] {
+        guard let name = test["alertname"]?.string else { continue }
+        let expected = test["exp_alerts"]?.array() ?? []
         if expected.isEmpty { quiet.insert(name) } else { firing.insert(name) }
       }
     }
@@ -62,15 +60,15 @@ import Yams
   }
 
   @Test func everyRuleHasSeverityAndSummary() throws {
-    let doc = try Yams.load(yaml: ShippingFiles.text(ShippingFiles.rules)) as? [String: Any]
-    let groups = try #require(doc?["groups"] as? [[String: Any]])
-    for rule in groups.flatMap({ $0["rules"] as? [[String: Any]] ?? [] }) {
-      let name = rule["alert"] as? String ?? "?"
-      let severity = (rule["labels"] as? [String: Any])?["severity"] as? String
+    let doc = try YAML.compose(ShippingFiles.text(ShippingFiles.rules))
+    let groups = try #require(doc?["groups"]?.sequence)
+    for rule in groups.flatMap({ $0["rules"]?.array() ?? [] }) {
+      let name = rule["alert"]?.string ?? "?"
+      let severity = rule["labels"]?["severity"]?.string
       #expect(
         severity == "critical" || severity == "warning", "\(name): severity \(severity ?? "none")")
-      let annotations = rule["annotations"] as? [String: Any] ?? [:]
-      #expect(annotations["summary"] != nil && annotations["description"] != nil, "\(name)")
+      let annotations = rule["annotations"]
+      #expect(annotations?["summary"] != nil && annotations?["description"] != nil, "\(name)")
     }
   }
 

@@ -10,7 +10,7 @@ extension ReceiverConfig {
 
   /// `scheme://host[:port]/…` of `url`; user info, path and query are cut.
   public static func redact(_ url: String) -> String {
-    guard let schemeEnd = url.range(of: "://") else { return "…" }
+    guard let schemeEnd = url.firstRange(of: "://") else { return "…" }
     let scheme = url[..<schemeEnd.lowerBound]
     var rest = url[schemeEnd.upperBound...]
     if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {

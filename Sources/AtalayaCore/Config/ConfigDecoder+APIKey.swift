@@ -1,5 +1,3 @@
-import Yams
-
 extension ConfigDecoder {
   static let apiKeySources = ["api_key", "api_key_file", "api_key_credential"]
 

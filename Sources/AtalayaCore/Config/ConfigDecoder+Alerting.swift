@@ -1,5 +1,3 @@
-import Yams
-
 extension ConfigLimits {
   public static let evaluationInterval: ClosedRange<Duration> =
     .milliseconds(100)...(.seconds(3600))

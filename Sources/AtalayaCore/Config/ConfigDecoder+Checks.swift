@@ -1,5 +1,3 @@
-import Yams
-
 extension ConfigDecoder {
   static let checkKeys = [
     "kind", "model", "max_tokens", "stream", "slow", "interval", "timeout", "circuit_breaker",

@@ -1,5 +1,3 @@
-import Yams
-
 extension ConfigDecoder {
   /// Breaker settings resolved at one level (top, provider, check), and whether any level
   /// wrote `excluded_classes` (then `count_rate_limited` must not contradict it).

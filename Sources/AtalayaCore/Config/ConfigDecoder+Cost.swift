@@ -1,5 +1,3 @@
-import Yams
-
 /// `pricing:`, `budgets:`, `probe_budget_per_hour:`, `usage_api:` and a
 /// provider's `account:`.
 extension ConfigDecoder {

@@ -1,5 +1,3 @@
-import Yams
-
 extension ConfigDecoder {
   static let sloKeys = ["name", "target", "period", "providers", "models"]
   /// SLO periods: the history keeps 90 days.

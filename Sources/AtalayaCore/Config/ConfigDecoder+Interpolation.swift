@@ -1,5 +1,3 @@
-import Yams
-
 extension ConfigDecoder {
   /// `text` with every `${VAR}` replaced by the variable's value from the
   /// environment and `$$` by a literal `$`. A `$` followed by anything else

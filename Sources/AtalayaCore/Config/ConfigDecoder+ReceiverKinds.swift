@@ -1,5 +1,3 @@
-import Yams
-
 extension ConfigDecoder {
   /// Keys that only one receiver type takes, and that type.
   static let receiverKindKeys: [String: ReceiverConfig.Kind] = [

@@ -1,5 +1,3 @@
-import Yams
-
 extension ConfigDecoder {
   static let routeKeys = [
     "name", "candidates", "skip_below", "max_latency_p95", "order", "disable_for",

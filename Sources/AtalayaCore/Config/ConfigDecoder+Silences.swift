@@ -1,5 +1,3 @@
-import Yams
-
 extension ConfigDecoder {
   // MARK: Silences
 

@@ -1,5 +1,3 @@
-import Yams
-
 /// Walks a composed YAML tree, collecting every problem instead of stopping at
 /// the first. One decoder decodes one document; it is not shared.
 final class ConfigDecoder {

@@ -1,5 +1,3 @@
-import Yams
-
 /// Loads and validates the YAML config file into an ``AtalayaConfig``.
 ///
 /// Every problem is reported (not just the first) as a ``ConfigError`` with
@@ -74,14 +72,14 @@ public enum ConfigLoader {
     let yaml = yaml.hasPrefix("\u{FEFF}") ? String(yaml.dropFirst()) : yaml
     let root: Node?
     do {
-      root = try Yams.compose(yaml: yaml)
+      root = try YAML.compose(yaml, maxNodes: ConfigLimits.maxNodes)
+    } catch .tooManyNodes {
+      throw failure(Self.tooManyNodes)
     } catch {
       throw ConfigErrors(errors: [syntaxError(error, yaml: yaml, file: file)])
     }
     if let root, !ConfigDecoder.fitsNodeLimit(root) {
-      throw failure(
-        "the config expands to more than \(ConfigLimits.maxNodes) YAML nodes (aliases count "
-          + "each time they are used); write it out or split it")
+      throw failure(Self.tooManyNodes)
     }
     guard let root, !ConfigDecoder.isNull(root) else {
       throw ConfigErrors(errors: [
@@ -97,34 +95,46 @@ public enum ConfigLoader {
     return config
   }
 
-  /// A YAML error as a ConfigError, without Yams' snippet of the text (it could hold a secret).
-  static func syntaxError(_ error: any Error, yaml: String, file: String) -> ConfigError {
+  static let tooManyNodes =
+    "the config expands to more than \(ConfigLimits.maxNodes) YAML nodes (aliases count "
+    + "each time they are used); write it out or split it"
+
+  /// A YAML error as a ConfigError, without a snippet of the text (it could hold a secret).
+  static func syntaxError(_ error: YAMLError, yaml: String, file: String) -> ConfigError {
     func make(_ mark: Mark, _ message: String) -> ConfigError {
       ConfigError(
         file: file, line: mark.line, column: mark.column, keyPath: "",
         message: Redactor.scrubCommonPatterns(message))
     }
-    guard let error = error as? YamlError else {
-      return ConfigError(file: file, line: 0, column: 0, keyPath: "", message: "invalid YAML")
-    }
     switch error {
-    case .scanner(let context, let problem, let mark, _),
-      .parser(let context, let problem, let mark, _),
-      .composer(let context, let problem, let mark, _):
+    case .scanner(let context, let problem, let mark),
+      .parser(let context, let problem, let mark),
+      .composer(let context, let problem, let mark):
       var message = "YAML syntax error: \(problem)"
       if let context {
         message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
       }
       return make(mark, message)
-    case .duplicatedKeysInMapping(let duplicates, let context):
+    case .duplicatedKeysInMapping(let duplicates, let mark):
       let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
-      return make(context.mark, "key \(keys) appears more than once in the same mapping")
-    case .reader(let problem, let offset, _, _):
+      return make(mark, "key \(keys) appears more than once in the same mapping")
+    case .tooDeep(let limit, let mark):
+      return make(
+        mark,
+        "YAML syntax error: collections nested more than \(limit) deep (an alias counts as "
+          + "what it names)")
+    case .reader(let problem, let byteOffset, _):
+      // The offset in characters, as Yams reported it (none inside a character).
+      let offset = yaml.utf8.index(
+        yaml.utf8.startIndex, offsetBy: byteOffset, limitedBy: yaml.utf8.endIndex
+      )?.samePosition(in: yaml).map { yaml.distance(from: yaml.startIndex, to: $0) }
       let (line, column) = offset.map { position(ofCharacter: $0, in: yaml) } ?? (0, 0)
       return ConfigError(
         file: file, line: line, column: column, keyPath: "", message: "cannot read YAML: \(problem)"
       )
-    default:
+    case .tooManyNodes:
+      return ConfigError(file: file, line: 0, column: 0, keyPath: "", message: tooManyNodes)
+    case .memory:
       return ConfigError(file: file, line: 0, column: 0, keyPath: "", message: "invalid YAML")
     }
   }

@@ -116,7 +116,7 @@ enum FailureClassifier {
   /// When a quota message names the time access returns — Anthropic: "You will regain
   /// access on 2025-09-01 at 00:00 UTC." — that time; nil otherwise.
   static func quotaReturnDate(_ message: String?) -> Timestamp? {
-    guard let message, let marker = message.range(of: "regain access on ") else { return nil }
+    guard let message, let marker = message.firstRange(of: "regain access on ") else { return nil }
     let rest = message[marker.upperBound...]
     // "YYYY-MM-DD at HH:MM UTC"
     let date = rest.prefix(10)
