@@ -1,4 +1,3 @@
-import Yams
 
 extension ConfigDecoder {
   static let inhibitRuleKeys = ["source_matchers", "target_matchers", "equal"]

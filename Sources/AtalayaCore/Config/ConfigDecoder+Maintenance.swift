@@ -1,4 +1,3 @@
-import Yams
 
 extension ConfigDecoder {
   static let maintenanceKeys = [
