@@ -97,6 +97,7 @@ let package = Package(
         "AtalayaCore", "Alerting", "HTTPClient", "Storage", "Probing", "Exposition", "Systemd",
         "Server",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
       ],

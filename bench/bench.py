@@ -10,6 +10,9 @@ bench/RESULTS.md. Scratch files (configs, logs, smaps dumps) go to bench/out/.
 BENCH_QUICK=1 shortens the long phases (see DURATIONS) for a smoke run; the default run uses
 the real durations of the issue (about 17 minutes of measuring after the builds).
 BENCH_SKIP_BUILD=1 reuses the existing release binaries.
+BENCH_SOAK=1 runs only the one-hour soak (issue 14: growth from minute 1 to minute 60 and open
+descriptors over the hour, 200 checks at 1 s against nginx) and writes bench/SOAK.md;
+BENCH_SOAK_MINUTES shortens it.
 """
 
 import datetime
@@ -571,8 +574,78 @@ def verdict(ok):
     return "yes" if ok else "**no**"
 
 
+def soak():
+    """Growth and descriptors over an hour of 200 probes/s (a copy of the binary runs, so a
+    rebuild meanwhile does not touch it). Samples memory and fds every minute."""
+    minutes = int(os.environ.get("BENCH_SOAK_MINUTES", "60"))
+    install_missing()
+    build()
+    binary = os.path.join(OUT, "atalaya-soak")
+    shutil.copy2(atalaya_binary(), binary)
+    nginx, nginx_port = start_nginx()
+    samples = []
+    started = time.time()
+    try:
+        port = free_port()
+        config = atalaya_config(port, nginx_port, checks=200)
+        p = spawn([binary, "run", "--config", config], "atalaya-soak", env=agent_env())
+        wait_port(port)
+        t0 = time.monotonic()
+        log(f"soak: 200 checks at 1s for {minutes} min, a sample a minute")
+        for minute in range(1, minutes + 1):
+            time.sleep(max(0, t0 + 60 * minute - time.monotonic()))
+            m = memory(p.pid)
+            m["minute"] = minute
+            m["probes"] = sum_probes(port)
+            m["cpu_s"] = cpu_seconds(p.pid)
+            samples.append(m)
+            log(f"soak: minute {minute}: RSS {m['rss_kb']} kB, anon {m['anonymous_kb']} kB, fds {m['fds']}")
+            with open(os.path.join(OUT, "soak.json"), "w") as f:
+                json.dump(samples, f)
+        stop(p)
+    finally:
+        for c in list(children):
+            stop(c)
+    first, last = samples[0], samples[-1]
+    full = samples[min(10, len(samples) - 1)]  # the 10-minute windows are full from minute 11
+    fds = [x["fds"] for x in samples]
+    lines = [
+        "# Soak: growth and descriptors over an hour",
+        "",
+        f"Written by `BENCH_SOAK=1 make bench` (bench/bench.py) on "
+        f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M')} UTC, "
+        f"{len(samples)} minutes of 200 chat checks at 1 s (window 10m) against nginx on loopback; "
+        f"{int(last['probes'])} probes. Run time {int((time.time() - started) / 60)} min.",
+        "",
+        "| figure | value | target | met? |",
+        "|---|---|---|---|",
+        f"| RSS at minute 1 → minute {last['minute']} | {fmt_kb(first['rss_kb'])} → {fmt_kb(last['rss_kb'])} "
+        f"(+{fmt_kb(last['rss_kb'] - first['rss_kb'])}) | ≤ 1 MB growth | "
+        f"{verdict(last['rss_kb'] - first['rss_kb'] <= 1024)} |",
+        f"| RSS at minute {full['minute']} (windows full) → minute {last['minute']} | "
+        f"{fmt_kb(full['rss_kb'])} → {fmt_kb(last['rss_kb'])} (+{fmt_kb(last['rss_kb'] - full['rss_kb'])}) | "
+        f"≤ 1 MB growth | {verdict(last['rss_kb'] - full['rss_kb'] <= 1024)} |",
+        f"| anonymous memory, minute 1 → {last['minute']} | {fmt_kb(first['anonymous_kb'])} → "
+        f"{fmt_kb(last['anonymous_kb'])} | ≤ 8 MB | {verdict(last['anonymous_kb'] <= 8 * 1024)} |",
+        f"| open fds over the hour | {min(fds)} … {max(fds)} | constant | {verdict(min(fds) == max(fds))} |",
+        f"| CPU per probe over the hour | "
+        f"{1e6 * (last['cpu_s'] - first['cpu_s']) / max(1, last['probes'] - first['probes']):.0f} µs | — | — |",
+        "",
+        "Every sample (minute, RSS kB, anonymous kB, fds):",
+        "",
+        "```",
+    ] + [f"{x['minute']:3d} {x['rss_kb']:7d} {x['anonymous_kb']:7d} {x['fds']:4d}" for x in samples] + ["```", ""]
+    with open(os.path.join(ROOT, "bench", "SOAK.md"), "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines[6:12]))
+    log("wrote bench/SOAK.md")
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    if os.environ.get("BENCH_SOAK") == "1":
+        soak()
+        return
     if os.environ.get("BENCH_RENDER_ONLY") == "1":  # re-render the last run's bench/out/results.json
         raw = json.load(open(os.path.join(OUT, "results.json")))
         raw[5]["breakdown"] = [((n, k), v) for (n, k), v in raw[5]["breakdown"]]

@@ -34,7 +34,7 @@ def module_of(name):
     if name.startswith("_Z"):
         return "C++ (other)"
     if name.startswith("yaml_"):
-        return "libyaml (Yams)"
+        return "libyaml"
     if name.startswith("curl") or name.startswith("Curl"):
         return "curl shims"
     return "C (other)"

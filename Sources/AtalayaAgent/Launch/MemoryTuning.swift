@@ -1,3 +1,5 @@
+import NIOCore
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -9,7 +11,14 @@ public enum MemoryTuning {
   /// cooperative pool), each holding its own free memory; two keep the agent's private
   /// memory about 0.8 MB smaller at 200 probes/s with no measurable CPU cost
   /// (bench/notes.md). One arena costs more: transfers wait on its lock.
+  ///
+  /// The HTTP server runs on one NIO event loop (unless `NIO_SINGLETON_GROUP_LOOP_COUNT`
+  /// is set): it serves a few scrapes and API calls a second, and every further loop is a
+  /// thread with its own stack and arena.
   public static func apply() {
+    if getenv("NIO_SINGLETON_GROUP_LOOP_COUNT") == nil {
+      NIOSingletons.groupLoopCountSuggestion = 1
+    }
     #if canImport(Glibc)
       // mallopt and M_ARENA_MAX (-8) live in <malloc.h>, which the Glibc module leaves out.
       typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
