@@ -103,6 +103,40 @@ import Testing
     #expect(h.storageBytes < 24 * 1024)
   }
 
+  /// The buckets grow with the time covered: an hour of probes holds about an hour of
+  /// buckets (not 90 days of empty ones), and the ring that forms when it fills reads the
+  /// same, compares equal and saves the same as one restored from a file.
+  @Test func storageGrowsWithTheTimeCoveredThenIsARing() throws {
+    let hour = simulate(days: 0) { _ in false }
+    #expect(hour.storageBytes == 0)
+    var h = UptimeHistory()
+    for i in 0..<120 { h.record(success: i % 7 != 0, latency: 0.3, at: start + .seconds(i * 30)) }
+    #expect(h.storageBytes < 2 * 1024, "\(h.storageBytes) bytes after an hour")
+    let now = start + .seconds(3599)
+    #expect(h.uptime(.hour, at: now) == Double(120 - 18) / 120)
+    // Two days: the minute tier has wrapped into a ring of exactly 1,440.
+    let two = simulate(days: 2) { t in Int(t.seconds) % 900 == 0 }
+    #expect(
+      (1440 * 2 * 2)...(1440 * 2 * 2 + 64) ~= two.minutes.storageBytes, "a ring of exactly 1,440")
+    let later = start + .seconds(2 * 86_400 - 1)
+    let restored = try HistorySnapshot.decode(
+      HistorySnapshot(
+        savedAt: later, checks: [CheckID(provider: "p", model: "m"): two], incidents: IncidentLog()
+      )
+      .encode())
+    let back = try #require(restored.checks.first?.value)
+    #expect(back == two)
+    #expect(back.uptime(.day, at: later) == two.uptime(.day, at: later))
+    #expect(back.buckets(.week, at: later) == two.buckets(.week, at: later))
+    // A filling ring saved and restored (as a full ring) equals the original.
+    let partial = try HistorySnapshot.decode(
+      HistorySnapshot(
+        savedAt: now, checks: [CheckID(provider: "p", model: "m"): h], incidents: IncidentLog()
+      )
+      .encode())
+    #expect(partial.checks.first?.value == h)
+  }
+
   @Test func theHistorySurvivesEncoding() throws {
     let h = simulate(days: 3) { t in Int(t.seconds) % 600 == 0 }
     var log = IncidentLog()

@@ -33,6 +33,10 @@ public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
       if let problem = Self.costProblem(value) {
         throw Problem(message: "regular expression \"\(value)\": \(problem)")
       }
+      if let words = CompiledPattern.literalAlternatives(value) {
+        pattern = CompiledPattern(words: words)
+        return
+      }
       do {
         pattern = CompiledPattern(try Regex(value))
       } catch {
@@ -190,13 +194,38 @@ public struct LabelMatcher: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// An immutable compiled regular expression, shared across threads (Regex itself is not
-/// marked Sendable; a compiled one is only ever read).
+/// marked Sendable; a compiled one is only ever read). A pattern that is only literal
+/// words joined by `|` (`LLMHighErrorRate|LLMHighLatency`, the usual alert-name and
+/// provider matchers) is matched as a set of words, without the regex engine.
 final class CompiledPattern: @unchecked Sendable {
-  private let regex: Regex<AnyRegexOutput>
+  private let regex: Regex<AnyRegexOutput>?
+  private let words: Set<String>
 
-  init(_ regex: Regex<AnyRegexOutput>) { self.regex = regex }
+  init(_ regex: Regex<AnyRegexOutput>) {
+    self.regex = regex
+    words = []
+  }
 
-  func wholeMatches(_ text: String) -> Bool { (try? regex.wholeMatch(in: text)) != nil }
+  init(words: Set<String>) {
+    regex = nil
+    self.words = words
+  }
+
+  func wholeMatches(_ text: String) -> Bool {
+    guard let regex else { return words.contains(text) }
+    return (try? regex.wholeMatch(in: text)) != nil
+  }
+
+  /// The words of a pattern made only of letters, digits, `_`, `-`, `:` and `/` between
+  /// `|`s (none of them special in a regular expression there), else nil.
+  static func literalAlternatives(_ pattern: String) -> Set<String>? {
+    let literal = pattern.unicodeScalars.allSatisfy { c in
+      c == "|" || c == "_" || c == "-" || c == ":" || c == "/" || ("a"..."z").contains(c)
+        || ("A"..."Z").contains(c) || ("0"..."9").contains(c)
+    }
+    guard literal else { return nil }
+    return Set(pattern.split(separator: "|", omittingEmptySubsequences: false).map(String.init))
+  }
 }
 
 extension String {

@@ -1,4 +1,3 @@
-
 extension ConfigDecoder {
   static let inhibitRuleKeys = ["source_matchers", "target_matchers", "equal"]
 

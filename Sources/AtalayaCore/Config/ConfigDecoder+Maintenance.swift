@@ -1,4 +1,3 @@
-
 extension ConfigDecoder {
   static let maintenanceKeys = [
     "name", "days", "start", "end", "duration", "matchers", "comment",

@@ -3,24 +3,35 @@
 /// restored from a file lines up with new records; buckets older than the ring are
 /// cleared as time moves on. A period without records (the agent was not running) is
 /// empty buckets: no data, never failures.
+///
+/// The arrays grow with the time they cover: while the ring fills, a bucket's position is
+/// `slot − origin` and each new slot appends one; once it would hold more than `count`
+/// buckets it becomes a ring of exactly `count` (position `slot mod count`). A check that
+/// has run an hour holds an hour of buckets, not 90 days of empty ones.
 public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>: Sendable, Equatable
 {
   public let bucketSeconds: Int64
   public let count: Int
+  /// Whether each bucket keeps a p95.
+  public let keepsLatency: Bool
   var counted: [Count]
   var succeeded: [Count]
   /// Per-bucket p95 in seconds (NaN: none); empty when the ring keeps no latency.
   var p95: [Float]
   /// The newest slot recorded; nil while empty.
   public internal(set) var latest: Int64?
+  /// While filling: the slot at position 0. Nil once the arrays are a full ring.
+  var origin: Int64?
 
   public init(bucketSeconds: Int64, count: Int, keepsLatency: Bool) {
     self.bucketSeconds = bucketSeconds
     self.count = count
-    counted = Array(repeating: 0, count: count)
-    succeeded = Array(repeating: 0, count: count)
-    p95 = keepsLatency ? Array(repeating: .nan, count: count) : []
+    self.keepsLatency = keepsLatency
+    counted = []
+    succeeded = []
+    p95 = []
     latest = nil
+    origin = nil
   }
 
   /// The slot of `t`.
@@ -34,25 +45,90 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
     Int(((slot % Int64(count)) + Int64(count)) % Int64(count))
   }
 
+  /// Where `slot`'s bucket is stored; nil when the ring holds no bucket for it.
+  func position(_ slot: Int64) -> Int? {
+    guard let latest, slot <= latest, slot > latest - Int64(count) else { return nil }
+    guard let origin else { return counted.isEmpty ? nil : index(slot) }
+    return slot >= origin ? Int(slot - origin) : nil
+  }
+
   /// Moves the ring to `slot`, clearing the buckets it skips; returns the previous
   /// latest slot when it moved (for finalising that bucket's p95).
   @discardableResult
   mutating func advance(to slot: Int64) -> Int64? {
     guard let latest else {
       self.latest = slot
+      origin = slot
+      append(1)
       return nil
     }
     guard slot > latest else { return nil }
+    if let origin {
+      let span = slot.subtractingReportingOverflow(origin)
+      if !span.overflow, span.partialValue < Int64(count) {
+        append(Int(slot - latest))
+        self.latest = slot
+        return latest
+      }
+      becomeRing()
+    }
     let gap = slot.subtractingReportingOverflow(latest)
     let clear = gap.overflow ? count : Int(min(gap.partialValue, Int64(count)))
     for k in 0..<clear {
       let i = index(slot - Int64(k))
       counted[i] = 0
       succeeded[i] = 0
-      if !p95.isEmpty { p95[i] = .nan }
+      if keepsLatency { p95[i] = .nan }
     }
     self.latest = slot
     return latest
+  }
+
+  /// Appends `n` empty buckets, growing the arrays by doubling but never past `count`.
+  private mutating func append(_ n: Int) {
+    let needed = counted.count + n
+    if needed > counted.capacity {
+      let capacity = Swift.min(count, Swift.max(needed, 64, counted.count * 2))
+      counted.reserveCapacity(capacity)
+      succeeded.reserveCapacity(capacity)
+      if keepsLatency { p95.reserveCapacity(capacity) }
+    }
+    counted.append(contentsOf: repeatElement(0, count: n))
+    succeeded.append(contentsOf: repeatElement(0, count: n))
+    if keepsLatency { p95.append(contentsOf: repeatElement(.nan, count: n)) }
+  }
+
+  /// Lays the arrays out as a full ring (position `slot mod count`).
+  private mutating func becomeRing() {
+    let ring = ringArrays
+    counted = ring.counted
+    succeeded = ring.succeeded
+    p95 = ring.p95
+    origin = nil
+  }
+
+  /// The arrays as a full ring of `count` buckets (position `slot mod count`), whatever
+  /// the layout: what is saved and compared.
+  var ringArrays: (counted: [Count], succeeded: [Count], p95: [Float]) {
+    guard let origin else {
+      if counted.isEmpty {
+        return (
+          Array(repeating: 0, count: count), Array(repeating: 0, count: count),
+          keepsLatency ? Array(repeating: .nan, count: count) : []
+        )
+      }
+      return (counted, succeeded, p95)
+    }
+    var c = [Count](repeating: 0, count: count)
+    var s = [Count](repeating: 0, count: count)
+    var p: [Float] = keepsLatency ? Array(repeating: .nan, count: count) : []
+    for k in counted.indices {
+      let i = index(origin + Int64(k))
+      c[i] = counted[k]
+      s[i] = succeeded[k]
+      if keepsLatency { p[i] = p95[k] }
+    }
+    return (c, s, p)
   }
 
   /// Adds one counted probe at slot `slot` (dropped when older than the ring).
@@ -61,24 +137,22 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
     // fast clock). Start over rather than drop every record until time catches up.
     if let latest, slot <= latest - Int64(count) { reset() }
     advance(to: slot)
-    guard let latest, slot > latest - Int64(count) else { return }
-    let i = index(slot)
+    guard let i = position(slot) else { return }
     if counted[i] < Count.max { counted[i] += 1 }
     if success, succeeded[i] < Count.max { succeeded[i] += 1 }
   }
 
   mutating func reset() {
-    for i in 0..<count {
-      counted[i] = 0
-      succeeded[i] = 0
-    }
-    for i in p95.indices { p95[i] = .nan }
+    counted = []
+    succeeded = []
+    p95 = []
     latest = nil
+    origin = nil
   }
 
   mutating func setP95(_ seconds: Double?, slot: Int64) {
-    guard !p95.isEmpty, let latest, slot > latest - Int64(count), slot <= latest else { return }
-    p95[index(slot)] = seconds.map { Float($0) } ?? .nan
+    guard keepsLatency, let i = position(slot) else { return }
+    p95[i] = seconds.map { Float($0) } ?? .nan
   }
 
   /// Counted and succeeded probes in the `slots` buckets ending at `now`'s slot.
@@ -91,9 +165,10 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
     var s: UInt64 = 0
     var slot = start
     while slot <= end {
-      let i = index(slot)
-      c &+= UInt64(counted[i])
-      s &+= UInt64(succeeded[i])
+      if let i = position(slot) {
+        c &+= UInt64(counted[i])
+        s &+= UInt64(succeeded[i])
+      }
       slot += 1
     }
     return (c, s)
@@ -110,11 +185,10 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
       var bucket = HistoryBucket(
         start: Timestamp(seconds: Double(slot) * Double(bucketSeconds)),
         seconds: Double(bucketSeconds), counted: 0, succeeded: 0, p95: nil)
-      if let latest, slot <= latest, slot > latest - Int64(count) {
-        let i = index(slot)
+      if let i = position(slot) {
         bucket.counted = UInt64(counted[i])
         bucket.succeeded = UInt64(succeeded[i])
-        if !p95.isEmpty, !p95[i].isNaN { bucket.p95 = Double(p95[i]) }
+        if keepsLatency, !p95[i].isNaN { bucket.p95 = Double(p95[i]) }
       }
       out.append(bucket)
       slot += 1
@@ -124,14 +198,21 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
 
   /// Equal when the counts and slots are, and the p95s bit for bit (NaN is "none").
   public static func == (a: Self, b: Self) -> Bool {
-    a.bucketSeconds == b.bucketSeconds && a.count == b.count && a.latest == b.latest
-      && a.counted == b.counted && a.succeeded == b.succeeded
-      && a.p95.map(\.bitPattern) == b.p95.map(\.bitPattern)
+    guard a.bucketSeconds == b.bucketSeconds, a.count == b.count, a.latest == b.latest else {
+      return false
+    }
+    if a.origin == b.origin {
+      return a.counted == b.counted && a.succeeded == b.succeeded
+        && a.p95.map(\.bitPattern) == b.p95.map(\.bitPattern)
+    }
+    let (x, y) = (a.ringArrays, b.ringArrays)
+    return x.counted == y.counted && x.succeeded == y.succeeded
+      && x.p95.map(\.bitPattern) == y.p95.map(\.bitPattern)
   }
 
-  /// Bytes held by the ring's arrays.
+  /// Bytes held by the ring's arrays (their capacity).
   public var storageBytes: Int {
-    count * 2 * MemoryLayout<Count>.stride + p95.count * MemoryLayout<Float>.stride
+    counted.capacity * 2 * MemoryLayout<Count>.stride + p95.capacity * MemoryLayout<Float>.stride
   }
 }
 

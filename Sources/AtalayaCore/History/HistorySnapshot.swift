@@ -122,9 +122,10 @@ extension BucketRing {
   }
 
   var saved: Saved {
-    Saved(
-      latest: latest, counted: Self.base64(counted), succeeded: Self.base64(succeeded),
-      p95: p95.isEmpty ? nil : Self.base64(p95.map(\.bitPattern)))
+    let ring = ringArrays
+    return Saved(
+      latest: latest, counted: Self.base64(ring.counted), succeeded: Self.base64(ring.succeeded),
+      p95: keepsLatency ? Self.base64(ring.p95.map(\.bitPattern)) : nil)
   }
 
   /// Takes saved arrays of this ring's shape; throws for any other shape.
@@ -135,14 +136,21 @@ extension BucketRing {
     if let latest = s.latest, !(0...(Int64(1e11) / bucketSeconds)).contains(latest) {
       throw HistorySnapshotError.corrupt("bucket slot out of range")
     }
+    guard let latest = s.latest else {
+      reset()
+      return
+    }
     counted = c
     succeeded = zip(ok, c).map { Swift.min($0, $1) }
-    if !p95.isEmpty {
+    p95 = []
+    if keepsLatency {
+      p95 = Array(repeating: .nan, count: count)
       if let text = s.p95, let bits = Self.integers(text, UInt32.self, count: count) {
         p95 = bits.map { Float(bitPattern: $0) }.map { $0.isFinite && $0 >= 0 ? $0 : .nan }
       }
     }
-    latest = s.latest
+    origin = nil
+    self.latest = latest
   }
 
   static func base64<T: FixedWidthInteger>(_ values: [T]) -> String {
