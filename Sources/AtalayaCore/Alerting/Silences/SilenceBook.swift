@@ -55,11 +55,12 @@ public struct SilenceBook: Sendable, Equatable {
       if records[index].state(at: now) != .expired { existing = index }
     }
     let kept = existing.map { records[$0] }
-    let startsAt = max(request.startsAt ?? kept?.startsAt ?? now, now)
+    let now = Self.saved(now)
+    let startsAt = Self.saved(max(request.startsAt ?? kept?.startsAt ?? now, now))
     let endsAt: Timestamp
     switch request.end {
-    case .at(let t): endsAt = t
-    case .after(let d): endsAt = startsAt + d
+    case .at(let t): endsAt = Self.saved(t)
+    case .after(let d): endsAt = Self.saved(startsAt + d)
     }
     guard endsAt > startsAt else {
       throw .invalid(
@@ -101,6 +102,7 @@ public struct SilenceBook: Sendable, Equatable {
   /// Ends the silence `id` now (Alertmanager's DELETE). Expiring an expired silence
   /// changes nothing.
   public mutating func expire(id: String, at now: Timestamp) throws(Refusal) {
+    let now = Self.saved(now)
     guard let index = records.firstIndex(where: { $0.id == id }) else { throw .notFound(id) }
     switch records[index].state(at: now) {
     case .expired: return
@@ -111,6 +113,12 @@ public struct SilenceBook: Sendable, Equatable {
       records[index].endsAt = now
     }
     records[index].updatedAt = now
+  }
+
+  /// `t` as `silences.json` keeps it (RFC 3339 to the millisecond), so a silence reads
+  /// back from the file exactly as it was made.
+  static func saved(_ t: Timestamp) -> Timestamp {
+    RFC3339.parse(RFC3339.format(t)) ?? t
   }
 
   /// Whether ``prune(at:)`` would drop anything.
