@@ -42,10 +42,9 @@ struct SilenceCommand: AsyncParsableCommand {
   struct Add: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Silence the alerts the matchers match; prints the new silence's id.",
-      discussion: """
-        Matchers are Alertmanager's: provider=openai, 'model=~"gpt-4.*"', severity!=info. A
-        bare word is an alert name: `atalaya silence add LLMHighLatency provider=ollama`.
-        """)
+      discussion:
+        "Matchers are Alertmanager's: provider=openai, 'model=~\"gpt-4.*\"', severity!=info. "
+        + "A bare word is an alert name: atalaya silence add LLMHighLatency provider=ollama")
 
     @Argument(help: "Label matchers (name=value, name!=value, name=~regex, name!~regex).")
     var matchers: [String]
