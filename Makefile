@@ -8,7 +8,7 @@ PACKAGING_TEST_APT_PACKAGES := lintian man-db
 DEB_APT_PACKAGES := dpkg-dev binutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release demo test test-packaging fuzz tsan deb deps deb-deps test-deps packaging-test-deps format clean bench
+.PHONY: all build release demo test test-packaging fuzz tsan deb deps deb-deps test-deps packaging-test-deps format clean bench order-file
 
 all: build
 
@@ -38,8 +38,9 @@ packaging-test-deps: deb-deps
 build: deps
 	$(SWIFT) build
 
+# The release binary as it ships: packaging/release-build.sh says how it is linked and why.
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	SWIFT=$(SWIFT) packaging/release-build.sh
 
 demo: build
 	$(SWIFT) run atalaya demo
@@ -83,6 +84,10 @@ fuzz: deps
 # Benchmarks beside blackbox_exporter (bench/bench.py; not run by CI). BENCH_QUICK=1 shortens it.
 bench: deps
 	python3 bench/bench.py
+
+# Profiles a running agent and rewrites packaging/atalaya.order (hot functions first in the release link).
+order-file: deps
+	python3 bench/order_file.py
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Fuzz/Package.swift Fuzz/Sources

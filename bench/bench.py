@@ -95,7 +95,7 @@ def install_missing():
 def build():
     if SKIP_BUILD:
         return
-    run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "atalaya"], cwd=ROOT)
+    run([os.path.join(ROOT, "packaging", "release-build.sh")], cwd=ROOT)
     bench_dir = os.path.join(ROOT, "Benchmarks")
     # SwiftPM keeps a path dependency's file list between builds: a source file added to the
     # root package since the last bench is not seen unless the manifest looks changed.

@@ -27,12 +27,11 @@ arch=$(dpkg --print-architecture)
 # Reproducible dates: the last commit's time (or now outside a git checkout).
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
 
-# 1. Release build, Swift runtime and Foundation linked statically.
-build_flags=(-c release --static-swift-stdlib --product atalaya)
+# 1. Release build, Swift runtime linked statically (packaging/release-build.sh).
 if [[ ${SKIP_SWIFT_BUILD:-0} != 1 ]]; then
-  "$SWIFT" build "${build_flags[@]}" >&2
+  SWIFT=$SWIFT packaging/release-build.sh
 fi
-bin_dir=$("$SWIFT" build "${build_flags[@]}" --show-bin-path)
+bin_dir=$(SWIFT=$SWIFT packaging/release-build.sh --show-bin-path)
 [[ -x $bin_dir/atalaya ]] || die "no release binary at $bin_dir/atalaya"
 
 # 2. The package tree.

@@ -28,7 +28,7 @@ import Testing
     }
     let view = fleet.view(at: time.now())
     #expect(view.providers[0].status == .degraded)
-    #expect(view.checks[0].isHealthy == false)
+    #expect(view.checks.first?.isHealthy == false)
     #expect(view.statusLine() == "0/1 checks healthy, 1 provider degraded")
   }
 }

@@ -50,7 +50,7 @@ struct SchedulerTests {
     let e = entry("a", every: .seconds(10))
     scheduler.apply([e])
     async let running: Void = scheduler.run()
-    // Sleepers: the tick and the check.
+    // Sleepers: the tick and the timer loop's alarm.
     for _ in 0..<50 {
       await clock.waitForSleepers(2)
       clock.advance(by: .seconds(1))
@@ -112,15 +112,15 @@ struct SchedulerTests {
     let c = entry("c", every: .seconds(2))
     scheduler.apply([a, b])
     async let running: Void = scheduler.run()
-    await clock.waitForSleepers(3)
+    await clock.waitForSleepers(2)
     scheduler.apply([a, c])
-    await clock.waitForSleepers(3)
+    await clock.waitForSleepers(2)
     #expect(scheduler.entries.map(\.id.model) == ["a", "c"])
     for _ in 0..<10 {
-      await clock.waitForSleepers(3)
+      await clock.waitForSleepers(2)
       clock.advance(by: .milliseconds(500))
     }
-    await clock.waitForSleepers(3)
+    await clock.waitForSleepers(2)
     #expect(log.count(b.id) == 0)
     #expect(log.count(a.id) >= 2)
     #expect(log.count(c.id) >= 2)
@@ -177,5 +177,99 @@ struct SchedulerTests {
     await running
     #expect(cancelled.count == 1)
     #expect(clock.sleeperCount == 0)
+  }
+
+  /// Idle checks cost a table entry, not a task: a hundred checks share the tick and one
+  /// alarm, and each still runs once per interval.
+  @Test func manyChecksShareOneAlarm() async {
+    let clock = ManualClock()
+    let log = RunLog()
+    let scheduler = ProbeScheduler(clock: clock, tickInterval: .seconds(3600)) { id, _ in
+      log.events.withLock { $0.append(.init(id: id, at: clock.now.offset, lateness: .zero)) }
+    }
+    let entries = (0..<100).map { entry("m\($0)", every: .seconds(10)) }
+    scheduler.apply(entries)
+    async let running: Void = scheduler.run()
+    for _ in 0..<20 {
+      await clock.waitForSleepers(2)
+      #expect(clock.sleeperCount == 2)
+      clock.advance(by: .seconds(1))
+    }
+    await clock.waitForSleepers(2)
+    for e in entries { #expect(log.count(e.id) == 2, "\(e.id)") }
+    #expect(scheduler.inFlightCount == 0)
+    await scheduler.stop()
+    await running
+    #expect(clock.sleeperCount == 0)
+  }
+
+  /// A check added with a slot earlier than the armed alarm runs at its own slot (the
+  /// clock never moves past it: a scheduler that kept the old alarm would never run it).
+  @Test(.timeLimit(.minutes(1))) func anEarlierSlotFromApplyRearmsTheAlarm() async {
+    let clock = ManualClock()
+    let runs = EventLog<(CheckID, Duration)>()
+    let scheduler = ProbeScheduler(clock: clock, tickInterval: .seconds(3600)) { id, _ in
+      runs.append((id, clock.now.offset))
+    }
+    // Two checks whose first slots are far apart: the later one alone first.
+    let candidates = (0..<50).map { entry("c\($0)", every: .seconds(60)) }
+    let late = candidates.max { $0.phaseOffset < $1.phaseOffset }!
+    let early = candidates.min { $0.phaseOffset < $1.phaseOffset }!
+    #expect(late.phaseOffset - early.phaseOffset > .seconds(10))
+    scheduler.apply([late])
+    async let running: Void = scheduler.run()
+    await clock.waitForSleepers(2)
+    scheduler.apply([late, early])
+    clock.advance(by: early.phaseOffset)
+    let first = await runs.wait(count: 1)[0]
+    #expect(first.0 == early.id)
+    #expect(first.1 == early.phaseOffset)
+    await scheduler.stop()
+    await running
+  }
+
+  /// Removing a check cancels its run in flight; changing one waits for the old run to end
+  /// before the new one starts, so two runs of one check never overlap.
+  @Test func reloadsCancelOrWaitForTheRunInFlight() async {
+    let clock = ManualClock()
+    let log = RunLog()
+    let cancelled = EventLog<CheckID>()
+    let gate = AsyncGate()
+    let scheduler = ProbeScheduler(clock: clock, tickInterval: .seconds(3600)) { id, _ in
+      let n = log.running.withLock { r -> Int in
+        r[id, default: 0] += 1
+        return r[id]!
+      }
+      log.maxConcurrent.withLock { $0 = max($0, n) }
+      log.events.withLock { $0.append(.init(id: id, at: clock.now.offset, lateness: .zero)) }
+      if id.model == "gone" {
+        try? await Task.sleep(for: .seconds(3600))
+        if Task.isCancelled { cancelled.append(id) }
+      } else if log.count(id) == 1 {
+        await gate.wait()
+      }
+      log.running.withLock { $0[id, default: 0] -= 1 }
+    }
+    let gone = entry("gone", every: .seconds(1))
+    let kept = entry("kept", every: .seconds(1))
+    scheduler.apply([gone, kept])
+    async let loop: Void = scheduler.run()
+    await clock.waitForSleepers(2)
+    clock.advance(by: .seconds(1))
+    while log.count(gone.id) + log.count(kept.id) < 2 { await Task.yield() }
+    // Remove one (its run is cancelled) and change the other (its run goes on).
+    let changed = entry("kept", every: .seconds(2))
+    scheduler.apply([changed])
+    _ = await cancelled.wait(count: 1)
+    clock.advance(by: .seconds(4))
+    #expect(log.count(kept.id) == 1)
+    await gate.open()
+    await clock.waitForSleepers(2)
+    clock.advance(by: .seconds(2))
+    while log.count(kept.id) < 2 { await Task.yield() }
+    #expect(log.maxConcurrent.withLock { $0 } == 1)
+    #expect(log.count(gone.id) == 1)
+    await scheduler.stop()
+    await loop
   }
 }
