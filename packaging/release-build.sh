@@ -17,6 +17,8 @@
 #   listed in packaging/atalaya.order (`make order-file` regenerates it), before all the others. The
 #   kernel maps code 64 KiB around each page touched, so hot code spread over the 17 MB of text kept
 #   most of it resident. A function missing from the list still works; it is only placed further out.
+#   Private functions (closure contexts' destroyers, unnamed thunks) have no symbol to list: LLVM
+#   names them with .L labels. packaging/private-text.ld puts all of them, about 120 KB, first.
 #
 # Environment: SWIFT (default swift); ATALAYA_LINK_MAP=FILE writes lld's link map there (bench/order_file.py
 # reads it to name the code a profile saw run).
@@ -46,6 +48,7 @@ flags=(-c release --static-swift-stdlib --product atalaya
   -Xlinker --no-export-dynamic
   -Xlinker --symbol-ordering-file="$repo/packaging/atalaya.order"
   -Xlinker --no-warn-symbol-ordering
+  -Xlinker "$repo/packaging/private-text.ld"
   "${link_cxx[@]}")
 if [[ -n ${ATALAYA_LINK_MAP:-} ]]; then
   flags+=(-Xlinker -Map="$ATALAYA_LINK_MAP")
