@@ -40,12 +40,15 @@ public struct FleetHealth: Sendable {
   /// Switches to `config`: checks that still exist keep their windows,
   /// breakers and counters; new checks start empty; removed ones are dropped.
   public mutating func apply(_ config: AtalayaConfig) {
+    let all = config.allChecks
     var next: [CheckID: Entry] = [:]
+    next.reserveCapacity(all.count)
     var order: [CheckID] = []
-    for (provider, check) in config.allChecks {
+    order.reserveCapacity(all.count)
+    for (provider, check) in all {
       let id = check.id(provider: provider.name)
       order.append(id)
-      if var old = entries[id] {
+      if var old = entries.removeValue(forKey: id) {
         old.provider = provider
         old.check = check
         old.health.reconfigure(windowLength: config.window, breaker: config.breaker(for: check))
@@ -73,7 +76,9 @@ public struct FleetHealth: Sendable {
   /// Records a probe outcome; returns the circuit transition it caused, if any.
   @discardableResult
   public mutating func record(_ outcome: ProbeOutcome) -> CircuitBreaker.Transition? {
-    guard var entry = entries[outcome.check] else { return nil }
+    // Taken out of the table while it changes: a copy would share the window's buckets with the
+    // stored entry, and the first write would copy them all, at every probe.
+    guard var entry = entries.removeValue(forKey: outcome.check) else { return nil }
     let transition = entry.health.record(
       outcome, countRateLimited: entry.provider.countRateLimited,
       breaker: config.breaker(for: entry.check))
@@ -93,8 +98,10 @@ public struct FleetHealth: Sendable {
   /// Everything the outputs need, computed once at `now`.
   public func view(at now: Timestamp) -> FleetView {
     var providers: [ProviderView] = []
+    providers.reserveCapacity(config.providers.count)
     for provider in config.providers {
       var checks: [CheckView] = []
+      checks.reserveCapacity(provider.checks.count)
       for check in provider.checks {
         guard let entry = entries[check.id(provider: provider.name)] else { continue }
         var view = checkView(entry, at: now)
