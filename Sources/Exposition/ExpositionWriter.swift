@@ -39,6 +39,15 @@ public struct ExpositionWriter: Sendable {
     #endif
   }
 
+  /// Hands the bytes written so far to `body` and empties the buffer, keeping the open family
+  /// (and the checks against splitting one): a long exposition goes out in pieces, and the
+  /// buffer holds one piece at a time.
+  public mutating func flush(_ body: ([UInt8]) async throws -> Void) async rethrows {
+    guard !bytes.isEmpty else { return }
+    try await body(bytes)
+    bytes.removeAll(keepingCapacity: true)
+  }
+
   /// The rendered text as a String (for tests and logs; the server sends ``bytes``).
   public var text: String { String(decoding: bytes, as: UTF8.self) }
 

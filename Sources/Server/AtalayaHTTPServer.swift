@@ -39,7 +39,15 @@ public enum AtalayaHTTPServer {
   public static func makeRouter(endpoints: some AgentEndpoints) -> Router<BasicRequestContext> {
     let router = Router()
     router.get("/metrics") { _, _ in
-      bytesResponse(await endpoints.renderMetrics(), contentType: ExpositionWriter.contentType)
+      // Streamed: a large fleet's exposition goes out in pieces, never held whole.
+      Response(
+        status: .ok, headers: [.contentType: ExpositionWriter.contentType],
+        body: ResponseBody { writer in
+          try await endpoints.streamMetrics { piece in
+            try await writer.write(ByteBuffer(bytes: piece))
+          }
+          try await writer.finish(nil)
+        })
     }
     router.get("/api/v1/status") { _, _ in
       bytesResponse(endpoints.renderStatus(), contentType: "application/json")

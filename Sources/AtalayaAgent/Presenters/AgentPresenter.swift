@@ -27,7 +27,7 @@ where C.Duration == Duration {
   /// /proc reads get their own queue: a scrape never waits behind a state file's fsync.
   private let procIO: BlockingIO
   /// The exposition buffer, kept between scrapes (held only while rendering).
-  private let renderer = Locked(MetricsRenderer())
+  private let renderer = Locked<MetricsRenderer?>(MetricsRenderer())
 
   init(
     time: any TimeSource, startedAt: Timestamp, health: HealthStore, cost: CostTracker,
@@ -54,8 +54,17 @@ where C.Duration == Duration {
     self.procIO = procIO
   }
 
+  /// The whole exposition in one array (tests and the render benchmark; the server streams).
   public func renderMetrics() async -> [UInt8] {
-    let process = await procIO.run { ProcessMetrics.collect() }
+    var all: [UInt8] = []
+    await streamMetrics { all.append(contentsOf: $0) }
+    return all
+  }
+
+  /// The exposition, handed to `emit` piece by piece as it is rendered (about 64 KiB each):
+  /// the views are taken first, at one instant, and a scrape holds one piece at a time.
+  public func streamMetrics(_ emit: ([UInt8]) async throws -> Void) async rethrows {
+    let process = await processMetrics()
     let now = time.now()
     let view = health.view(at: now)
     let costMetrics = cost.metrics(at: now)
@@ -73,11 +82,18 @@ where C.Duration == Duration {
     let reload = reloader.gauges
     let historyView = history.read { $0.view(at: now) }
     let routeViews = routeViews(fleet: view, at: now)
-    return renderer.withLock {
-      $0.render(
-        view, reload: reload, cost: costMetrics, alerting: alerting, history: historyView,
-        routes: routeViews, stateWriteFailures: failures, process: process)
-    }
+    // The kept renderer (its buffer and encoded label sets) is taken for the render and put
+    // back after; a scrape that overlaps another renders with a fresh one.
+    var renderer = self.renderer.withLock { $0.take() } ?? MetricsRenderer()
+    defer { self.renderer.withLock { if $0 == nil { $0 = renderer } } }
+    try await renderer.render(
+      view, reload: reload, cost: costMetrics, alerting: alerting, history: historyView,
+      routes: routeViews, stateWriteFailures: failures, process: process, emit: emit)
+  }
+
+  /// /proc reads, off the cooperative pool.
+  private func processMetrics() async -> ProcessMetricsSnapshot {
+    await procIO.run { ProcessMetrics.collect() }
   }
 
   public func renderStatus() -> [UInt8] {

@@ -2,10 +2,14 @@ import AtalayaCore
 import Exposition
 
 /// Renders a ``FleetView`` as the Prometheus exposition, family by family in
-/// catalogue order. Keeps its buffer between scrapes so steady-state renders
-/// do not grow it again.
+/// catalogue order, handing it out in pieces of about ``pieceSize`` bytes: 200 checks make
+/// about 1 MB of text, which a scrape never holds at once. Keeps its buffer between scrapes
+/// so steady-state renders do not grow it again.
 struct MetricsRenderer: Sendable {
-  var writer = ExpositionWriter(capacity: 64 << 10)
+  /// How full the buffer gets before a piece goes out (checked between families).
+  static let pieceSize = 64 << 10
+
+  var writer = ExpositionWriter(capacity: pieceSize * 2)
   let version: String
 
   init(version: String = AtalayaVersion.current) { self.version = version }
@@ -16,8 +20,9 @@ struct MetricsRenderer: Sendable {
     _ view: FleetView, reload: ReloadState, cost: CostMetrics? = nil,
     alerting: AlertingMetrics? = nil, history: HistoryView? = nil, routes: [RouteView] = [],
     stateWriteFailures: [String: UInt64] = [:],
-    process: ProcessMetricsSnapshot? = nil
-  ) -> [UInt8] {
+    process: ProcessMetricsSnapshot? = nil,
+    emit: ([UInt8]) async throws -> Void
+  ) async rethrows {
     writer.reset()
     let checks = view.checks
 
@@ -26,7 +31,10 @@ struct MetricsRenderer: Sendable {
       guard let last = c.health.lastOutcome else { continue }
       writer.sample(
         Catalogue.probeSuccess, c.id.provider, c.id.model, value: last.result.isSuccess ? 1 : 0)
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.probeDurationSeconds)
     for c in checks {
@@ -35,7 +43,10 @@ struct MetricsRenderer: Sendable {
         Catalogue.probeDurationSeconds, c.id.provider, c.id.model,
         upperBounds: DurationHistogram.upperBounds, cumulativeCounts: h.cumulativeCounts,
         sum: h.sum, count: h.count)
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.probePhaseSeconds)
     for c in checks {
@@ -51,13 +62,19 @@ struct MetricsRenderer: Sendable {
         }
         writer.sample(Catalogue.probePhaseSeconds, c.id.provider, c.id.model, phase, value: value)
       }
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.probeTTFTSeconds)
     for c in checks {
       guard let ttft = c.health.lastOutcome?.ttft else { continue }
       writer.sample(Catalogue.probeTTFTSeconds, c.id.provider, c.id.model, value: ttft)
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.probeHTTPStatus)
     for c in checks {
@@ -65,7 +82,10 @@ struct MetricsRenderer: Sendable {
       guard let last = c.health.lastOutcome else { continue }
       writer.sample(
         Catalogue.probeHTTPStatus, c.id.provider, c.id.model, value: Double(last.httpStatus ?? 0))
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.probesTotal)
     for c in checks {
@@ -74,13 +94,19 @@ struct MetricsRenderer: Sendable {
           Catalogue.probesTotal, c.id.provider, c.id.model, result.rawValue,
           value: Double(c.health.probes[result]))
       }
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.windowSuccessRatio)
     for c in checks {
       guard let ratio = c.stats.successRatio else { continue }
       writer.sample(Catalogue.windowSuccessRatio, c.id.provider, c.id.model, value: ratio)
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.windowLatencySeconds)
     for c in checks {
@@ -88,7 +114,10 @@ struct MetricsRenderer: Sendable {
         guard let v = c.stats.quantile(q) else { continue }
         writer.sample(Catalogue.windowLatencySeconds, c.id.provider, c.id.model, label, value: v)
       }
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.circuitState)
     for c in checks {
@@ -97,7 +126,10 @@ struct MetricsRenderer: Sendable {
           Catalogue.circuitState, c.id.provider, c.id.model, state.rawValue,
           value: c.circuit == state ? 1 : 0)
       }
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.circuitOpenReason)
     for c in checks where c.circuit != .closed {
@@ -107,21 +139,30 @@ struct MetricsRenderer: Sendable {
           Catalogue.circuitOpenReason, c.id.provider, c.id.model, r.rawValue,
           value: r == reason ? 1 : 0)
       }
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.circuitNextProbeTimestampSeconds)
     for c in checks {
       guard let next = c.health.breaker.nextProbeAt(now: view.at) else { continue }
       writer.sample(
         Catalogue.circuitNextProbeTimestampSeconds, c.id.provider, c.id.model, value: next.seconds)
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.modelListed)
     for c in checks {
       for (model, listed) in c.listedModels {
         writer.sample(Catalogue.modelListed, c.id.provider, model, value: listed ? 1 : 0)
       }
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.providerStatus)
     for p in view.providers {
@@ -132,7 +173,11 @@ struct MetricsRenderer: Sendable {
     }
 
     if let history { writeHistory(history, view) }
+    try await flushIfFull(emit)
     writeRoutes(routes)
+    try await flushIfFull(emit)
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.rateLimitRemaining)
     for c in checks {
@@ -142,7 +187,10 @@ struct MetricsRenderer: Sendable {
           Catalogue.rateLimitRemaining, c.id.provider, c.id.model, r.resource.rawValue,
           value: remaining)
       }
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.rateLimitResetSeconds)
     for c in checks {
@@ -152,7 +200,10 @@ struct MetricsRenderer: Sendable {
           Catalogue.rateLimitResetSeconds, c.id.provider, c.id.model, r.resource.rawValue,
           value: reset)
       }
+      try await flushIfFull(emit)
     }
+
+    try await flushIfFull(emit)
 
     writer.family(Catalogue.tokensTotal)
     for c in checks where c.check.kind == .chat {
@@ -162,8 +213,10 @@ struct MetricsRenderer: Sendable {
       writer.sample(
         Catalogue.tokensTotal, c.id.provider, c.id.model, "output",
         value: Double(c.health.outputTokens))
+      try await flushIfFull(emit)
     }
 
+    try await flushIfFull(emit)
     if let cost { writeCost(cost) }
 
     writer.family(Catalogue.buildInfo)
@@ -176,12 +229,19 @@ struct MetricsRenderer: Sendable {
 
     if let alerting { writeAlerting(alerting) }
 
+    try await flushIfFull(emit)
+
     writer.family(Catalogue.stateWriteFailuresTotal)
     for (file, count) in stateWriteFailures.sorted(by: { $0.key < $1.key }) {
       writer.sample(Catalogue.stateWriteFailuresTotal, file, value: Double(count))
     }
 
     if let process { ProcessMetrics.write(process, into: &writer) }
-    return writer.bytes
+    try await writer.flush(emit)
+  }
+
+  /// Sends what is buffered once it makes a piece.
+  private mutating func flushIfFull(_ emit: ([UInt8]) async throws -> Void) async rethrows {
+    if writer.bytes.count >= Self.pieceSize { try await writer.flush(emit) }
   }
 }

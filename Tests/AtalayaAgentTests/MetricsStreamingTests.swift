@@ -1,0 +1,67 @@
+import AtalayaCore
+import AtalayaTestSupport
+import Exposition
+import Testing
+
+@testable import AtalayaAgent
+
+/// /metrics goes out in pieces: a large fleet's exposition is never held whole, and the
+/// pieces put together are the exposition.
+@Suite struct MetricsStreamingTests {
+  let time = ManualTimeSource()
+
+  func fleet(providers: Int, models: Int) -> FleetHealth {
+    let config = AtalayaConfig(
+      window: .seconds(600),
+      providers: (0..<providers).map { p in
+        ProviderConfig(
+          name: "provider\(p)", baseURL: "http://127.0.0.1:1/v1",
+          checks: (0..<models).map { CheckConfig(model: "model-\($0)", slow: .seconds(2)) })
+      })
+    var fleet = FleetHealth(config: config)
+    for (provider, check) in config.allChecks {
+      for latency in [0.05, 0.2, 1.5] {
+        fleet.record(
+          ProbeOutcome(
+            check: check.id(provider: provider.name), result: .success,
+            startedAt: time.now(), httpStatus: 200, timings: PhaseTimings(total: latency)))
+      }
+    }
+    return fleet
+  }
+
+  func render(_ view: FleetView, into renderer: inout MetricsRenderer) async -> [[UInt8]] {
+    var pieces: [[UInt8]] = []
+    await renderer.render(
+      view, reload: ReloadState(successful: true, lastSuccess: time.now()),
+      emit: { pieces.append($0) })
+    return pieces
+  }
+
+  @Test func aLargeFleetGoesOutInBoundedPieces() async {
+    let view = fleet(providers: 20, models: 10).view(at: time.now())
+    var renderer = MetricsRenderer()
+    let pieces = await render(view, into: &renderer)
+    let whole = pieces.flatMap { $0 }
+    #expect(whole.count > 8 * MetricsRenderer.pieceSize)
+    #expect(pieces.count > 8)
+    // A piece is cut between families: at most one piece plus the largest family.
+    #expect(pieces.allSatisfy { $0.count < 3 * MetricsRenderer.pieceSize })
+    // The buffer kept between scrapes stays at about one piece.
+    #expect(renderer.writer.bytes.capacity < 4 * MetricsRenderer.pieceSize)
+    // Put together, the pieces are one well-formed exposition: every family once, in order.
+    let text = String(decoding: whole, as: UTF8.self)
+    let types = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }
+    #expect(Set(types).count == types.count)
+    #expect(text.hasSuffix("\n"))
+    #expect(text.contains("atalaya_probe_success{provider=\"provider19\",model=\"model-9\"} 1\n"))
+    // A second scrape renders the same bytes from the kept renderer.
+    #expect((await render(view, into: &renderer)).flatMap { $0 } == whole)
+  }
+
+  @Test func aSmallFleetIsOnePiece() async {
+    var renderer = MetricsRenderer()
+    let pieces = await render(fleet(providers: 1, models: 2).view(at: time.now()), into: &renderer)
+    #expect(pieces.count == 1)
+  }
+}
