@@ -71,7 +71,7 @@ public final class HealthStore: Sendable {
   public func record(_ outcome: ProbeOutcome, at now: Timestamp) -> Recorded {
     state.withLock { s in
       let transition = s.fleet.record(outcome)
-      s.fleet.cacheStats(at: now)
+      s.fleet.cacheStats(at: now, changed: outcome.check)
       var line: String?
       if transition != nil || now.seconds - s.lastStatusUpdate.seconds >= 2 {
         let text = s.fleet.view(at: now).statusLine()

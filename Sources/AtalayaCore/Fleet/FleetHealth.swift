@@ -28,6 +28,8 @@ public struct FleetHealth: Sendable {
   /// Check ids in config order.
   public private(set) var order: [CheckID]
   public var policy: HealthPolicy
+  /// The bucket every check's cached stats were last brought up to (nil: none or unknown).
+  private var statsSlot: Int64?
 
   public init(config: AtalayaConfig, policy: HealthPolicy = HealthPolicy()) {
     self.config = config
@@ -66,6 +68,7 @@ public struct FleetHealth: Sendable {
     self.config = config
     self.entries = next
     self.order = order
+    statsSlot = nil
   }
 
   /// Whether the check's circuit lets a probe through now.
@@ -76,23 +79,9 @@ public struct FleetHealth: Sendable {
   /// Records a probe outcome; returns the circuit transition it caused, if any.
   @discardableResult
   public mutating func record(_ outcome: ProbeOutcome) -> CircuitBreaker.Transition? {
-    // Taken out of the table while it changes: a copy would share the window's buckets with the
-    // stored entry, and the first write would copy them all, at every probe.
-    guard var entry = entries.removeValue(forKey: outcome.check) else { return nil }
-    let transition = entry.health.record(
-      outcome, countRateLimited: entry.provider.countRateLimited,
-      breaker: config.breaker(for: entry.check))
-    if !outcome.result.isSuccess { entry.lastError = outcome }
-    if outcome.result.isSuccess, let missing = outcome.missingModels {
-      let gone = Set(missing)
-      entry.listedModels = Dictionary(
-        uniqueKeysWithValues: entry.check.expectedModels.map { ($0, !gone.contains($0)) })
-    }
-    for reading in outcome.rateLimits {
-      entry.rateLimits[reading.resource] = reading
-    }
-    entries[outcome.check] = entry
-    return transition
+    // Changed in place: a copy would share the window's buckets with the stored entry, and
+    // the first write would copy them all, at every probe.
+    entries[outcome.check]?.record(outcome, config: config) ?? nil
   }
 
   /// Everything the outputs need, computed once at `now`.
@@ -133,21 +122,24 @@ public struct FleetHealth: Sendable {
       entries[id] = entry
       restored += 1
     }
+    statsSlot = nil
     return restored
   }
 
   /// Computes each check's window stats at `now` and keeps them, so views built until the
   /// check's next record or the window's next bucket reuse them instead of merging every
   /// bucket's sketch again (a scrape, the status API and rule evaluation all build views).
-  public mutating func cacheStats(at now: Timestamp) {
-    for id in order {
-      guard let entry = entries[id], entry.validStats(at: now) == nil,
-        let key = entry.statsKey(at: now)
-      else { continue }
-      let stats = entry.health.window.stats(
-        at: now, countRateLimited: entry.provider.countRateLimited)
-      entries[id]?.cachedStats = CachedStats(key: key, stats: stats)
+  public mutating func cacheStats(at now: Timestamp, changed id: CheckID? = nil) {
+    // Within one bucket only the check just recorded can have stale stats; a new bucket
+    // (or a reload, a restore) makes every check's stale.
+    if let id, let slot = entries[id]?.health.window.slot(for: now), slot == statsSlot {
+      entries[id]?.refreshStats(at: now)
+      return
     }
+    for id in order {
+      entries[id]?.refreshStats(at: now)
+    }
+    statsSlot = order.first.flatMap { entries[$0]?.health.window.slot(for: now) }
   }
 
   private func checkView(_ entry: Entry, at now: Timestamp) -> CheckView {
@@ -266,6 +258,31 @@ struct CachedStats: Sendable {
 }
 
 extension FleetHealth.Entry {
+  /// Records `outcome` (see ``FleetHealth/record(_:)``).
+  mutating func record(_ outcome: ProbeOutcome, config: AtalayaConfig)
+    -> CircuitBreaker.Transition?
+  {
+    let transition = health.record(
+      outcome, countRateLimited: provider.countRateLimited, breaker: config.breaker(for: check))
+    if !outcome.result.isSuccess { lastError = outcome }
+    if outcome.result.isSuccess, let missing = outcome.missingModels {
+      let gone = Set(missing)
+      listedModels = Dictionary(
+        uniqueKeysWithValues: check.expectedModels.map { ($0, !gone.contains($0)) })
+    }
+    for reading in outcome.rateLimits {
+      rateLimits[reading.resource] = reading
+    }
+    return transition
+  }
+
+  /// Brings the cached window stats up to `now` when they are stale.
+  mutating func refreshStats(at now: Timestamp) {
+    guard validStats(at: now) == nil, let key = statsKey(at: now) else { return }
+    cachedStats = CachedStats(
+      key: key, stats: health.window.stats(at: now, countRateLimited: provider.countRateLimited))
+  }
+
   /// What the window stats at `now` depend on; nil when `now` has no bucket.
   func statsKey(at now: Timestamp) -> CachedStats.Key? {
     let window = health.window
