@@ -6,13 +6,18 @@ extension RouteBook {
     fleet: FleetView, traffic: [ModelKey: WindowStats], budgets: [CostView.Budget],
     silences: [Silence], at now: Timestamp
   ) -> (views: [RouteView], changes: [(route: String, from: CandidateView?, to: CandidateView?)]) {
-    var checks: [ModelKey: CheckView] = [:]
+    guard !routes.isEmpty else { return ([], []) }
+    // Where each chat check's view is in `fleet` (positions, not copies: a view is large, and
+    // this runs at every evaluation tick).
+    var checks: [ModelKey: (provider: Int, check: Int)] = [:]
     var listed: [ModelKey: Bool] = [:]
     var status: [String: ProviderStatus] = [:]
-    for p in fleet.providers {
+    for (pi, p) in fleet.providers.enumerated() {
       status[p.name] = p.status
-      for c in p.checks {
-        if c.check.kind == .chat { checks[ModelKey(provider: p.name, model: c.id.model)] = c }
+      for (ci, c) in p.checks.enumerated() {
+        if c.check.kind == .chat {
+          checks[ModelKey(provider: p.name, model: c.id.model)] = (pi, ci)
+        }
         for (model, ok) in c.listedModels { listed[ModelKey(provider: p.name, model: model)] = ok }
       }
     }
@@ -27,7 +32,8 @@ extension RouteBook {
           let key = c.key
           let labels = ["provider": c.provider, "model": c.model]
           let inputs = CandidateInputs(
-            check: checks[key], providerStatus: status[c.provider], usage: traffic[key],
+            check: checks[key].map { fleet.providers[$0.provider].checks[$0.check] },
+            providerStatus: status[c.provider], usage: traffic[key],
             budgetExhausted: spent.contains {
               $0.config.providers.isEmpty || $0.config.providers.contains(c.provider)
             },
