@@ -36,7 +36,7 @@ import Testing
 
   /// What the stats are computed afresh, straight from the window.
   func fresh(_ fleet: FleetHealth) -> WindowStats? {
-    fleet.entries[id].map { $0.health.window.stats(at: time.now()) }
+    fleet.entry(id).map { $0.health.window.stats(at: time.now()) }
   }
 
   @Test func cachedStatsEqualFreshOnesAndFollowRecords() {

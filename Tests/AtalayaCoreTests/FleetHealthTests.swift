@@ -52,7 +52,7 @@ import Testing
     time.advance(by: .seconds(31))
     #expect(fleet.allowsProbe(CheckID(provider: "b", model: "m"), at: time.now()))
     #expect(fleet.view(at: time.now()).providers[1].checks[0].circuit == .halfOpen)
-    #expect(fleet.entries[CheckID(provider: "b", model: "m")]?.lastError?.result == .serverError)
+    #expect(fleet.entry(CheckID(provider: "b", model: "m"))?.lastError?.result == .serverError)
   }
 
   @Test func rateLimitedDoesNotCountByDefault() {
@@ -76,7 +76,7 @@ import Testing
     #expect(view.providers[0].checks.map(\.id.model) == ["m1", "m3"])
     #expect(view.providers[0].checks[0].stats.total == 3)
     #expect(view.providers[0].checks[1].stats.total == 0)
-    #expect(fleet.entries[CheckID(provider: "a", model: "m2")] == nil)
+    #expect(fleet.entry(CheckID(provider: "a", model: "m2")) == nil)
     // Records for a check that no longer exists are ignored.
     #expect(fleet.record(outcome("a", "m2", .serverError)) == nil)
   }

@@ -56,14 +56,14 @@ public final class HealthStore: Sendable {
   /// The check to probe, nil when it is not configured or its circuit is open at `now`.
   public func target(_ id: CheckID, at now: Timestamp) -> ProbeTarget? {
     state.withLock { s in
-      guard let entry = s.fleet.entries[id], s.fleet.allowsProbe(id, at: now) else { return nil }
+      guard let entry = s.fleet.entry(id), s.fleet.allowsProbe(id, at: now) else { return nil }
       return ProbeTarget(provider: entry.provider, check: entry.check, request: s.requests[id])
     }
   }
 
   /// Whether the check's circuit is open at `now` (probes are held back).
   public func isCircuitOpen(_ id: CheckID, at now: Timestamp) -> Bool {
-    state.withLock { $0.fleet.entries[id]?.health.breaker.state(at: now) == .open }
+    state.withLock { $0.fleet.entry(id)?.health.breaker.state(at: now) == .open }
   }
 
   /// Records an outcome (ignored for a check no longer configured).

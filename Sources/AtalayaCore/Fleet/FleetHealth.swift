@@ -24,17 +24,19 @@ public struct FleetHealth: Sendable {
   }
 
   public private(set) var config: AtalayaConfig
-  public private(set) var entries: [CheckID: Entry]
-  /// Check ids in config order.
-  public private(set) var order: [CheckID]
+  /// Every check's entry, in config order (an array sized to the checks: an entry is large,
+  /// and a dictionary of them kept up to twice as many slots).
+  public private(set) var table: [Entry]
+  /// Where each check's entry is in ``table``.
+  private var index: [CheckID: Int]
   public var policy: HealthPolicy
   /// The bucket every check's cached stats were last brought up to (nil: none or unknown).
   private var statsSlot: Int64?
 
   public init(config: AtalayaConfig, policy: HealthPolicy = HealthPolicy()) {
     self.config = config
-    self.entries = [:]
-    self.order = []
+    self.table = []
+    self.index = [:]
     self.policy = policy
     apply(config)
   }
@@ -43,37 +45,45 @@ public struct FleetHealth: Sendable {
   /// breakers and counters; new checks start empty; removed ones are dropped.
   public mutating func apply(_ config: AtalayaConfig) {
     let all = config.allChecks
-    var next: [CheckID: Entry] = [:]
+    var next: [Entry] = []
     next.reserveCapacity(all.count)
-    var order: [CheckID] = []
-    order.reserveCapacity(all.count)
+    var nextIndex: [CheckID: Int] = [:]
+    nextIndex.reserveCapacity(all.count)
     for (provider, check) in all {
       let id = check.id(provider: provider.name)
-      order.append(id)
-      if var old = entries.removeValue(forKey: id) {
+      guard nextIndex[id] == nil else { continue }  // validation rejects duplicates anyway
+      nextIndex[id] = next.count
+      if let i = index[id] {
+        var old = table[i]
         old.provider = provider
         old.check = check
         old.health.reconfigure(windowLength: config.window, breaker: config.breaker(for: check))
         old.listedModels = old.listedModels.filter { check.expectedModels.contains($0.key) }
         old.cachedStats = nil
-        next[id] = old
+        next.append(old)
       } else {
-        next[id] = Entry(
-          provider: provider, check: check,
-          health: CheckHealth(windowLength: config.window, breaker: config.breaker(for: check)),
-          rateLimits: [:],
-          lastError: nil)
+        next.append(
+          Entry(
+            provider: provider, check: check,
+            health: CheckHealth(windowLength: config.window, breaker: config.breaker(for: check)),
+            rateLimits: [:],
+            lastError: nil))
       }
     }
     self.config = config
-    self.entries = next
-    self.order = order
+    self.table = next
+    self.index = nextIndex
     statsSlot = nil
+  }
+
+  /// The entry of check `id`, if it is configured.
+  public func entry(_ id: CheckID) -> Entry? {
+    index[id].map { table[$0] }
   }
 
   /// Whether the check's circuit lets a probe through now.
   public func allowsProbe(_ id: CheckID, at now: Timestamp) -> Bool {
-    entries[id]?.health.breaker.allowsProbe(at: now) ?? false
+    index[id].map { table[$0].health.breaker.allowsProbe(at: now) } ?? false
   }
 
   /// Records a probe outcome; returns the circuit transition it caused, if any.
@@ -81,7 +91,8 @@ public struct FleetHealth: Sendable {
   public mutating func record(_ outcome: ProbeOutcome) -> CircuitBreaker.Transition? {
     // Changed in place: a copy would share the window's buckets with the stored entry, and
     // the first write would copy them all, at every probe.
-    entries[outcome.check]?.record(outcome, config: config) ?? nil
+    guard let i = index[outcome.check] else { return nil }
+    return table[i].record(outcome, config: config)
   }
 
   /// Everything the outputs need, computed once at `now`.
@@ -92,8 +103,8 @@ public struct FleetHealth: Sendable {
       var checks: [CheckView] = []
       checks.reserveCapacity(provider.checks.count)
       for check in provider.checks {
-        guard let entry = entries[check.id(provider: provider.name)] else { continue }
-        var view = checkView(entry, at: now)
+        guard let i = index[check.id(provider: provider.name)] else { continue }
+        var view = checkView(table[i], at: now)
         view.policy = policy
         checks.append(view)
       }
@@ -105,7 +116,9 @@ public struct FleetHealth: Sendable {
 
   /// The persistent part: windows, breakers and counters of every check.
   public func snapshot(at now: Timestamp) -> HealthSnapshot {
-    HealthSnapshot(savedAt: now, checks: entries.mapValues(\.health))
+    HealthSnapshot(
+      savedAt: now,
+      checks: Dictionary(table.map { ($0.id, $0.health) }, uniquingKeysWith: { first, _ in first }))
   }
 
   /// Restores saved state for the checks that exist in the current config.
@@ -114,12 +127,11 @@ public struct FleetHealth: Sendable {
   public mutating func restore(_ snapshot: HealthSnapshot) -> Int {
     var restored = 0
     for (id, saved) in snapshot.checks {
-      guard var entry = entries[id] else { continue }
-      entry.health = saved
-      entry.health.reconfigure(
-        windowLength: config.window, breaker: config.breaker(for: entry.check))
-      entry.cachedStats = nil
-      entries[id] = entry
+      guard let i = index[id] else { continue }
+      table[i].health = saved
+      table[i].health.reconfigure(
+        windowLength: config.window, breaker: config.breaker(for: table[i].check))
+      table[i].cachedStats = nil
       restored += 1
     }
     statsSlot = nil
@@ -132,14 +144,16 @@ public struct FleetHealth: Sendable {
   public mutating func cacheStats(at now: Timestamp, changed id: CheckID? = nil) {
     // Within one bucket only the check just recorded can have stale stats; a new bucket
     // (or a reload, a restore) makes every check's stale.
-    if let id, let slot = entries[id]?.health.window.slot(for: now), slot == statsSlot {
-      entries[id]?.refreshStats(at: now)
+    if let id, let i = index[id], let slot = table[i].health.window.slot(for: now),
+      slot == statsSlot
+    {
+      table[i].refreshStats(at: now)
       return
     }
-    for id in order {
-      entries[id]?.refreshStats(at: now)
+    for i in table.indices {
+      table[i].refreshStats(at: now)
     }
-    statsSlot = order.first.flatMap { entries[$0]?.health.window.slot(for: now) }
+    statsSlot = table.first?.health.window.slot(for: now)
   }
 
   private func checkView(_ entry: Entry, at now: Timestamp) -> CheckView {
