@@ -47,13 +47,8 @@ extension RollingWindow: Codable {
         guard let result = ResultClass(rawValue: label) else { continue }
         window.counts[p * Self.resultCount + result.ordinal] = count
       }
-      if let latency = entry.latency { window.latencies[p] = latency }
-      if let ttft = entry.ttft, !ttft.isEmpty {
-        if window.ttfts.isEmpty {
-          window.ttfts = Array(repeating: LatencySketch(), count: bucketCount)
-        }
-        window.ttfts[p] = ttft
-      }
+      if let latency = entry.latency { window.latencies.set(latency, at: p) }
+      if let ttft = entry.ttft { window.ttfts.set(ttft, at: p) }
       window.latestSlot = max(window.latestSlot ?? entry.slot, entry.slot)
     }
     self = window
@@ -71,11 +66,12 @@ extension RollingWindow: Codable {
         let c = self.counts[p * Self.resultCount + r]
         if c > 0 { counts[result.rawValue] = c }
       }
+      let latency = latency(at: p)
       let ttft = ttft(at: p)
       data.append(
         EncodedBucket(
           slot: slots[p], counts: counts,
-          latency: latencies[p].isEmpty ? nil : latencies[p],
+          latency: latency.isEmpty ? nil : latency,
           ttft: ttft.isEmpty ? nil : ttft))
     }
     data.sort { $0.slot < $1.slot }

@@ -17,9 +17,9 @@
 ///
 /// Counts saturate at 65 535 per bucket and result (far beyond one probe per second).
 ///
-/// Size: `buckets × (8 + 24 + 13 × 2)` bytes (3.5 KB for 60 buckets), `buckets × 24` more
-/// once a ttft is recorded (streaming checks), plus a small heap block (~48–64 bytes) per
-/// non-empty sketch.
+/// Size: `buckets × (8 + 13 × 2)` bytes (2 KB for 60 buckets); once latencies are recorded,
+/// `buckets × 16` bytes more and 4 bytes per distinct latency bin per bucket, all buckets'
+/// bins in one array (``SketchRing``); the same again for ttfts (streaming checks).
 public struct RollingWindow: Sendable, Equatable {
   /// Counts this window's records: within one window, equal revisions mean equal
   /// content, so aggregates computed at one revision can be kept (see
@@ -41,9 +41,9 @@ public struct RollingWindow: Sendable, Equatable {
   /// `bucketCount × resultCount` saturating counts, row-major by position.
   var counts: [UInt16]
   /// Latency of successful probes per position.
-  var latencies: [LatencySketch]
-  /// Time to first token per position; empty (no allocation) until the first ttft arrives.
-  var ttfts: [LatencySketch]
+  var latencies: SketchRing
+  /// Time to first token per position (no allocation until the first ttft arrives).
+  var ttfts: SketchRing
   /// The newest bucket number recorded into, nil while empty.
   var latestSlot: Int64?
 
@@ -55,8 +55,8 @@ public struct RollingWindow: Sendable, Equatable {
     bucketCount = buckets
     slots = Array(repeating: Self.emptySlot, count: buckets)
     counts = Array(repeating: 0, count: buckets * Self.resultCount)
-    latencies = Array(repeating: LatencySketch(), count: buckets)
-    ttfts = []
+    latencies = SketchRing(count: buckets)
+    ttfts = SketchRing(count: buckets)
     latestSlot = nil
   }
 
@@ -89,11 +89,8 @@ public struct RollingWindow: Sendable, Equatable {
     let c = p * Self.resultCount + result.ordinal
     if counts[c] < UInt16.max { counts[c] += 1 }
     if result.isSuccess {
-      if let latency { latencies[p].add(latency) }
-      if let ttft {
-        if ttfts.isEmpty { ttfts = Array(repeating: LatencySketch(), count: bucketCount) }
-        ttfts[p].add(ttft)
-      }
+      if let latency { latencies.add(latency, at: p) }
+      if let ttft { ttfts.add(ttft, at: p) }
     }
     latestSlot = max(latestSlot ?? slot, slot)
     revision &+= 1
@@ -106,34 +103,39 @@ public struct RollingWindow: Sendable, Equatable {
     guard let current = slot(for: now) else { return stats }
     let oldest = current - Int64(bucketCount) + 1
     var totals = Array(repeating: 0, count: Self.resultCount)
-    for p in 0..<bucketCount where slots[p] >= oldest && slots[p] <= current {
-      for r in 0..<Self.resultCount { totals[r] += Int(counts[p * Self.resultCount + r]) }
-      stats.latency.merge(latencies[p])
-      if !ttfts.isEmpty { stats.ttft.merge(ttfts[p]) }
+    let inside = (0..<bucketCount).lazy.filter {
+      self.slots[$0] >= oldest && self.slots[$0] <= current
     }
+    for p in inside {
+      for r in 0..<Self.resultCount { totals[r] += Int(counts[p * Self.resultCount + r]) }
+    }
+    stats.latency = latencies.sketch(of: inside)
+    if ttfts.isAllocated { stats.ttft = ttfts.sketch(of: inside) }
     for (result, count) in zip(ResultClass.allCases, totals) where count > 0 {
       stats.countsByResult[result] = count
     }
     return stats
   }
 
-  /// The ttft sketch at ring position `p`.
-  func ttft(at p: Int) -> LatencySketch { ttfts.isEmpty ? LatencySketch() : ttfts[p] }
+  /// The latency sketch at ring position `p`.
+  func latency(at p: Int) -> LatencySketch { latencies.sketch(at: p) }
 
-  /// Equal content: a ttft array not allocated yet equals one of empty sketches.
+  /// The ttft sketch at ring position `p`.
+  func ttft(at p: Int) -> LatencySketch { ttfts.sketch(at: p) }
+
+  /// Equal content: the same buckets, counts and sketches (however their bins are stored).
   public static func == (lhs: RollingWindow, rhs: RollingWindow) -> Bool {
     lhs.length == rhs.length && lhs.bucketCount == rhs.bucketCount && lhs.slots == rhs.slots
-      && lhs.counts == rhs.counts && lhs.latencies == rhs.latencies
-      && lhs.latestSlot == rhs.latestSlot
-      && (0..<lhs.bucketCount).allSatisfy { lhs.ttft(at: $0) == rhs.ttft(at: $0) }
+      && lhs.counts == rhs.counts && lhs.latestSlot == rhs.latestSlot
+      && lhs.latencies == rhs.latencies && lhs.ttfts == rhs.ttfts
   }
 
   /// Makes ring position `p` the empty bucket of `slot`.
   mutating func clear(position p: Int, for slot: Int64) {
     slots[p] = slot
     for i in p * Self.resultCount..<(p + 1) * Self.resultCount { counts[i] = 0 }
-    latencies[p] = LatencySketch()
-    if !ttfts.isEmpty { ttfts[p] = LatencySketch() }
+    latencies.clear(p)
+    ttfts.clear(p)
   }
 
   /// The absolute bucket number of `time`, nil for times that cannot be represented.

@@ -1,0 +1,90 @@
+import Testing
+
+@testable import AtalayaCore
+
+/// The window's sketches in one store read back exactly as per-bucket sketches would.
+@Suite struct SketchRingTests {
+  /// Loopback-like latencies: 0.3 ms to about 1.5 ms, spread over many bins.
+  func latency(_ generator: inout SplitMix64) -> Double {
+    0.0003 * (1 + Double(generator.next() % 4000) / 1000)
+  }
+
+  @Test func positionsReadAsTheSketchesTheirValuesBuild() {
+    var generator = SplitMix64(seed: 7)
+    var ring = SketchRing(count: 6)
+    var expected = Array(repeating: LatencySketch(), count: 6)
+    // Several laps: each position is cleared and refilled, in time order, with values that
+    // go to the other positions in between.
+    for lap in 0..<5 {
+      for p in 0..<6 {
+        ring.clear(p)
+        expected[p] = LatencySketch()
+        for _ in 0..<(3 + lap * 7) {
+          let value = latency(&generator)
+          ring.add(value, at: p)
+          expected[p].add(value)
+        }
+        #expect(ring.sketch(at: p) == expected[p])
+      }
+    }
+    for p in 0..<6 { #expect(ring.sketch(at: p) == expected[p]) }
+    var merged = LatencySketch()
+    for p in [1, 3, 4] { merged.merge(expected[p]) }
+    let together = ring.sketch(of: [1, 3, 4])
+    #expect(together.count == merged.count)
+    #expect(together.quantile(0.5) == merged.quantile(0.5))
+    #expect(together.quantile(0.99) == merged.quantile(0.99))
+    #expect(abs(together.sum - merged.sum) < 1e-12)
+    // Only live bins are stored: one entry per distinct bin per position.
+    let distinct = (0..<6).reduce(0) { $0 + expected[$1].binCount }
+    #expect(ring.entries.count == distinct)
+  }
+
+  @Test func aRecordForAnOlderBucketMovesItsRunAndKeepsTheOthers() {
+    var ring = SketchRing(count: 4)
+    var expected = Array(repeating: LatencySketch(), count: 4)
+    for (p, value) in [(0, 0.1), (1, 0.2), (2, 0.3), (0, 0.4), (1, 0.1), (3, 2.0), (0, 0.1)] {
+      ring.add(value, at: p)
+      expected[p].add(value)
+    }
+    ring.clear(1)
+    expected[1] = LatencySketch()
+    ring.add(5, at: 2)
+    expected[2].add(5)
+    for p in 0..<4 { #expect(ring.sketch(at: p) == expected[p]) }
+    #expect(ring.entries.count == (0..<4).reduce(0) { $0 + expected[$1].binCount })
+  }
+
+  @Test func countsBeyondTheEntryLimitAreKept() {
+    var ring = SketchRing(count: 2)
+    let n = Int(UInt16.max) + 10
+    for _ in 0..<n { ring.add(0.25, at: 1) }
+    let sketch = ring.sketch(at: 1)
+    #expect(sketch.count == n)
+    #expect(sketch.binCount == 1)
+    #expect(ring.entries.count == 2)
+    #expect(ring.sketch(at: 0).isEmpty)
+  }
+
+  @Test func aSavedSketchIsRestoredExactly() {
+    var source = LatencySketch()
+    for i in 0..<200 { source.add(0.01 * Double(i % 17 + 1)) }
+    for _ in 0..<70_000 { source.add(1.5) }
+    var ring = SketchRing(count: 3)
+    ring.add(9, at: 2)
+    ring.set(source, at: 0)
+    #expect(ring.sketch(at: 0) == source)
+    ring.set(LatencySketch(), at: 0)
+    #expect(ring.sketch(at: 0).isEmpty)
+    #expect(ring.sketch(at: 2).count == 1)
+  }
+
+  @Test func nothingIsAllocatedBeforeTheFirstValue() {
+    var ring = SketchRing(count: 60)
+    ring.clear(3)
+    ring.add(.nan, at: 3)
+    #expect(!ring.isAllocated)
+    #expect(ring.sketch(of: 0..<60).isEmpty)
+    #expect(ring == SketchRing(count: 60))
+  }
+}
