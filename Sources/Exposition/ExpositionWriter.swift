@@ -137,6 +137,44 @@ public struct ExpositionWriter: Sendable {
     }
   }
 
+  // MARK: Samples with a rendered label set
+
+  /// Writes a sample whose labels are `labels` (the family's label names, in order).
+  public mutating func sample(_ f: MetricFamily, _ labels: LabelSet, value: Double) {
+    assertSample(f, labels, extraLabels: 0)
+    // Raw bytes only in the line's closure: nothing to retain per line.
+    let name = f.encoded.nameBytes
+    let set = labels.bytes
+    line(bound: name.count + 2 * set.count + 4 + ByteCursor.maxValueBytes) { cursor in
+      cursor.put(name)
+      cursor.put(UInt8(ascii: "{"))
+      cursor.put(set)
+      cursor.put("} ")
+      cursor.putValue(value)
+    }
+  }
+
+  /// Writes a sample whose labels are `labels` followed by the family's last label, `last`.
+  public mutating func sample(_ f: MetricFamily, _ labels: LabelSet, _ last: String, value: Double)
+  {
+    assertSample(f, labels, extraLabels: 1)
+    let name = f.encoded.nameBytes
+    let key = f.encoded.labelKey(labels.count)
+    let set = labels.bytes
+    let bound =
+      name.count + set.count + key.count + 2 * last.utf8.count + 6 + ByteCursor.maxValueBytes
+    line(bound: bound) { cursor in
+      cursor.put(name)
+      cursor.put(UInt8(ascii: "{"))
+      cursor.put(set)
+      cursor.put(UInt8(ascii: ","))
+      cursor.put(key)
+      cursor.putEscaped(last)
+      cursor.put("\"} ")
+      cursor.putValue(value)
+    }
+  }
+
   // MARK: Histograms
 
   /// Writes one histogram series of a family with two labels (e.g. provider, model).
@@ -202,6 +240,58 @@ public struct ExpositionWriter: Sendable {
     }
   }
 
+  /// Writes one histogram series whose labels are `labels` (the family's label names), over
+  /// the family's buckets: `bucketCounts[i]` counts the observations in bucket `i` alone
+  /// (above the bound before it); the cumulative counts are summed as they are written, and
+  /// `count` is the `+Inf` bucket.
+  public mutating func histogram(
+    _ f: MetricFamily, _ labels: LabelSet, bucketCounts: [UInt64], sum: Double, count: UInt64
+  ) {
+    assert(f.type == .histogram, "\(f.name) is not a histogram")
+    assert(labels.names == f.labelNames, "\(f.name) takes labels \(f.labelNames)")
+    assert(bucketCounts.count >= f.buckets.count, "\(f.name): one count per bucket")
+    family(f)
+    let encoded = f.encoded
+    let name = encoded.nameBytes
+    let set = labels.bytes
+    // name + "_bucket{" + set + ",le=\"" + bound + "\"} " + count
+    let lineBound = name.count + set.count + 16 + 2 * ByteCursor.maxValueBytes
+    var cumulative: UInt64 = 0
+    for (upperBound, n) in zip(encoded.buckets, bucketCounts) {
+      cumulative &+= n
+      line(bound: lineBound) { cursor in
+        cursor.put(name)
+        cursor.put("_bucket{")
+        cursor.put(set)
+        cursor.put(",le=\"")
+        cursor.putValue(upperBound)
+        cursor.put("\"} ")
+        cursor.putUnsigned(cumulative)
+      }
+    }
+    line(bound: lineBound) { cursor in
+      cursor.put(name)
+      cursor.put("_bucket{")
+      cursor.put(set)
+      cursor.put(",le=\"+Inf\"} ")
+      cursor.putUnsigned(count)
+    }
+    line(bound: lineBound) { cursor in
+      cursor.put(name)
+      cursor.put("_sum{")
+      cursor.put(set)
+      cursor.put("} ")
+      cursor.putValue(sum)
+    }
+    line(bound: lineBound) { cursor in
+      cursor.put(name)
+      cursor.put("_count{")
+      cursor.put(set)
+      cursor.put("} ")
+      cursor.putUnsigned(count)
+    }
+  }
+
   // MARK: Lines
 
   @inline(__always)
@@ -210,6 +300,16 @@ public struct ExpositionWriter: Sendable {
     assert(
       labelCount == f.labelNames.count,
       "\(f.name) takes \(f.labelNames.count) label values, got \(labelCount)")
+    family(f)
+  }
+
+  @inline(__always)
+  private mutating func assertSample(_ f: MetricFamily, _ labels: LabelSet, extraLabels: Int) {
+    assert(f.type != .histogram, "write histogram \(f.name) with histogram(...)")
+    assert(
+      labels.names.count + extraLabels == f.labelNames.count
+        && f.labelNames.starts(with: labels.names),
+      "\(f.name) takes labels \(f.labelNames), got \(labels.names) and \(extraLabels) more")
     family(f)
   }
 
@@ -225,6 +325,13 @@ public struct ExpositionWriter: Sendable {
       encoded.nameBytes.count + 8 + encoded.labelKeysByteCount + 2 * labelBytes + 2
       * encoded.labelCount
       + 8 + 3 * ByteCursor.maxValueBytes
+    line(bound: bound, body)
+  }
+
+  /// Formats one line of at most `bound` bytes before its newline (see ``line(_:labelBytes:_:)``).
+  @inline(__always)
+  private mutating func line(bound: Int, _ body: (inout ByteCursor) -> Void) {
+    let bound = bound + 1
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buffer in
       let start = buffer.baseAddress!
       var cursor = ByteCursor(start)

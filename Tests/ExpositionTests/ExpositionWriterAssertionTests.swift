@@ -19,5 +19,13 @@ import Testing
         writer.sample(Catalogue.probeSuccess, "only-provider", value: 1)
       }
     }
+
+    @Test func aLabelSetOfOtherNamesTraps() async {
+      await #expect(processExitsWith: .failure) {
+        var writer = ExpositionWriter()
+        let set = LabelSet(names: ["route", "provider"], values: ["a", "b"])
+        writer.sample(Catalogue.probeSuccess, set, value: 1)
+      }
+    }
   }
 #endif

@@ -142,6 +142,35 @@ import Testing
       lines[16] == #"atalaya_probe_duration_seconds_count{provider="openai",model="gpt-4o"} 20"#)
   }
 
+  @Test func labelSetsWriteTheSameLinesAsLabelValues() {
+    let values = ["quote\" back\\slash", "new\nline ünï ✓"]
+    let set = LabelSet(names: ["provider", "model"], values: values)
+    #expect(set.text == #"provider="quote\" back\\slash",model="new\nline ünï ✓""#)
+    var bySet = ExpositionWriter()
+    var byValues = ExpositionWriter()
+    bySet.sample(Catalogue.probeSuccess, set, value: 1)
+    byValues.sample(Catalogue.probeSuccess, values[0], values[1], value: 1)
+    bySet.sample(Catalogue.probesTotal, set, "success", value: 7)
+    byValues.sample(Catalogue.probesTotal, values[0], values[1], "success", value: 7)
+    bySet.sample(Catalogue.probePhaseSeconds, set, "a\"b", value: 0.25)
+    byValues.sample(Catalogue.probePhaseSeconds, values[0], values[1], "a\"b", value: 0.25)
+    let family = Catalogue.probeDurationSeconds
+    let perBucket = family.buckets.indices.map { UInt64($0 % 3) }
+    let cumulative = perBucket.indices.map { perBucket[...$0].reduce(0, +) }
+    bySet.histogram(family, set, bucketCounts: perBucket + [4], sum: 0.5, count: 20)
+    byValues.histogram(
+      family, values[0], values[1], cumulativeCounts: cumulative, sum: 0.5, count: 20)
+    #expect(bySet.text == byValues.text)
+    #expect(bySet.text.contains(#"atalaya_probes_total{provider="quote\" back"#))
+  }
+
+  @Test func anEmptyLabelSetWritesEmptyValues() {
+    let set = LabelSet(names: ["a", "b"], values: ["", ""])
+    var writer = ExpositionWriter()
+    writer.sample(labelled, set, value: 1)
+    #expect(writer.text.hasSuffix("t_labelled{a=\"\",b=\"\"} 1\n"))
+  }
+
   @Test func histogramWithoutLabels() {
     let family = MetricFamily(name: "t_bare_seconds", help: "H.", type: .histogram, buckets: [1])
     var writer = ExpositionWriter()

@@ -1,7 +1,11 @@
 // /metrics rendering with 10,000 series (issue 6, target 3):
-// - ExpositionWriter_10k: the writer alone, 10,000 `atalaya_probes_total` lines.
-// - AgentRenderMetrics_10k: the agent's real path (FleetView + MetricsRenderer + process
-//   metrics) with enough checks for ~10,000 series.
+// - ExpositionWriter_10k: the writer alone, 10,000 `atalaya_probes_total` lines, label values
+//   escaped at every render.
+// - ExpositionWriter_LabelSets_10k: the same lines with each check's provider/model label set
+//   rendered once (as the agent does), the result label written per line.
+// - AgentRenderMetrics_10k: the agent's real /metrics path (FleetView + MetricsRenderer +
+//   process metrics, streamed in pieces as the route sends them) with enough checks for
+//   ~10,000 series.
 // - SwiftPrometheus_10k: swift-prometheus 2.4.1 emitting the same 10,000 series as the first.
 // Each iteration is one full render; package-benchmark reports time and mallocs per render.
 import AtalayaAgent
@@ -105,6 +109,21 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
+  let labelSets = fixture.labels.map {
+    LabelSet(names: ["provider", "model"], values: [$0.provider, $0.model])
+  }
+  Benchmark("ExpositionWriter_LabelSets_10k") { benchmark in
+    var writer = ExpositionWriter(capacity: 1 << 20)
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      writer.reset()
+      for (i, l) in fixture.labels.enumerated() {
+        writer.sample(Catalogue.probesTotal, labelSets[i], l.result, value: Double(i))
+      }
+      blackHole(writer.bytes.count)
+    }
+  }
+
   // ~46 series per check: 218 checks give ~10,000.
   Benchmark("AgentRenderMetrics_10k") { benchmark async in
     let agent = try! await makeAgent(checks: 218)
@@ -112,7 +131,11 @@ let benchmarks: @Sendable () -> Void = {
     print("AgentRenderMetrics_10k: \(seriesCount(first)) series")
     benchmark.startMeasurement()
     for _ in benchmark.scaledIterations {
-      blackHole(await agent.presenter.renderMetrics().count)
+      // The path /metrics serves: the exposition handed out piece by piece as rendered (the
+      // route copies each piece into the response); not collected into one array.
+      var bytes = 0
+      await agent.presenter.streamMetrics { bytes += $0.count }
+      blackHole(bytes)
     }
   }
 

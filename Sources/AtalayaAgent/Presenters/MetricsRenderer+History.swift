@@ -5,11 +5,11 @@ extension MetricsRenderer {
   /// Uptime per check and provider, incidents and SLOs.
   mutating func writeHistory(_ history: HistoryView, _ view: FleetView) {
     writer.family(Catalogue.uptimeRatio)
-    for c in view.checks {
-      guard let ranges = history.checkUptime[c.id] else { continue }
+    for row in rows {
+      guard let ranges = history.checkUptime[row.id] else { continue }
       for range in UptimeRange.allCases {
         guard let v = ranges[range] else { continue }
-        writer.sample(Catalogue.uptimeRatio, c.id.provider, c.id.model, range.rawValue, value: v)
+        writer.sample(Catalogue.uptimeRatio, row.labels, range.rawValue, value: v)
       }
     }
     writer.family(Catalogue.providerUptimeRatio)

@@ -10,6 +10,10 @@ struct MetricsRenderer: Sendable {
   static let pieceSize = 64 << 10
 
   var writer = ExpositionWriter(capacity: pieceSize * 2)
+  /// The row of every check seen so far (see ``fillRows(_:)``).
+  var checkRows: [CheckID: CheckRow] = [:]
+  /// The rows of the scrape being rendered, in view order (kept for its capacity).
+  var rows: [CheckRow] = []
   let version: String
 
   init(version: String = AtalayaVersion.current) { self.version = version }
@@ -24,75 +28,64 @@ struct MetricsRenderer: Sendable {
     emit: ([UInt8]) async throws -> Void
   ) async rethrows {
     writer.reset()
-    let checks = view.checks
+    fillRows(view)
+    defer {  // hold none of the view's data between scrapes
+      for row in rows { row.clearViewData() }
+      rows.removeAll(keepingCapacity: true)
+    }
 
     writer.family(Catalogue.probeSuccess)
-    for c in checks {
-      guard let last = c.health.lastOutcome else { continue }
-      writer.sample(
-        Catalogue.probeSuccess, c.id.provider, c.id.model, value: last.result.isSuccess ? 1 : 0)
-      try await flushIfFull(emit)
+    for r in rows {
+      guard let last = r.last else { continue }
+      writer.sample(Catalogue.probeSuccess, r.labels, value: last.success ? 1 : 0)
     }
 
     try await flushIfFull(emit)
 
     writer.family(Catalogue.probeDurationSeconds)
-    for c in checks {
-      let h = c.health.durations
+    for r in rows {
       writer.histogram(
-        Catalogue.probeDurationSeconds, c.id.provider, c.id.model,
-        upperBounds: DurationHistogram.upperBounds, cumulativeCounts: h.cumulativeCounts,
-        sum: h.sum, count: h.count)
+        Catalogue.probeDurationSeconds, r.labels, bucketCounts: r.bucketCounts,
+        sum: r.durationSum, count: r.durationCount)
       try await flushIfFull(emit)
     }
 
     try await flushIfFull(emit)
 
     writer.family(Catalogue.probePhaseSeconds)
-    for c in checks {
-      guard let t = c.health.lastOutcome?.timings else { continue }
-      for (index, phase) in Catalogue.phases.enumerated() {
-        let value: Double
-        switch index {  // no array of the five values per check and scrape
-        case 0: value = t.dns
-        case 1: value = t.connect
-        case 2: value = t.tls
-        case 3: value = t.firstByte
-        default: value = t.total
-        }
-        writer.sample(Catalogue.probePhaseSeconds, c.id.provider, c.id.model, phase, value: value)
-      }
+    for r in rows {
+      guard let t = r.last?.timings else { continue }
+      writer.sample(Catalogue.probePhaseSeconds, r.labels, "dns", value: t.dns)
+      writer.sample(Catalogue.probePhaseSeconds, r.labels, "connect", value: t.connect)
+      writer.sample(Catalogue.probePhaseSeconds, r.labels, "tls", value: t.tls)
+      writer.sample(Catalogue.probePhaseSeconds, r.labels, "first_byte", value: t.firstByte)
+      writer.sample(Catalogue.probePhaseSeconds, r.labels, "total", value: t.total)
       try await flushIfFull(emit)
     }
 
     try await flushIfFull(emit)
 
     writer.family(Catalogue.probeTTFTSeconds)
-    for c in checks {
-      guard let ttft = c.health.lastOutcome?.ttft else { continue }
-      writer.sample(Catalogue.probeTTFTSeconds, c.id.provider, c.id.model, value: ttft)
-      try await flushIfFull(emit)
+    for r in rows {
+      guard let ttft = r.last?.ttft else { continue }
+      writer.sample(Catalogue.probeTTFTSeconds, r.labels, value: ttft)
     }
 
     try await flushIfFull(emit)
 
     writer.family(Catalogue.probeHTTPStatus)
-    for c in checks {
+    for r in rows {
       // 0 when the last probe got no response (as blackbox_exporter's probe_http_status_code).
-      guard let last = c.health.lastOutcome else { continue }
-      writer.sample(
-        Catalogue.probeHTTPStatus, c.id.provider, c.id.model, value: Double(last.httpStatus ?? 0))
-      try await flushIfFull(emit)
+      guard let last = r.last else { continue }
+      writer.sample(Catalogue.probeHTTPStatus, r.labels, value: Double(last.httpStatus))
     }
 
     try await flushIfFull(emit)
 
     writer.family(Catalogue.probesTotal)
-    for c in checks {
-      for result in ResultClass.allCases {
-        writer.sample(
-          Catalogue.probesTotal, c.id.provider, c.id.model, result.rawValue,
-          value: Double(c.health.probes[result]))
+    for r in rows {
+      for (result, count) in zip(ResultClass.allCases, r.probes) {
+        writer.sample(Catalogue.probesTotal, r.labels, result.rawValue, value: Double(count))
       }
       try await flushIfFull(emit)
     }
@@ -100,19 +93,18 @@ struct MetricsRenderer: Sendable {
     try await flushIfFull(emit)
 
     writer.family(Catalogue.windowSuccessRatio)
-    for c in checks {
-      guard let ratio = c.stats.successRatio else { continue }
-      writer.sample(Catalogue.windowSuccessRatio, c.id.provider, c.id.model, value: ratio)
-      try await flushIfFull(emit)
+    for r in rows {
+      guard let ratio = r.successRatio else { continue }
+      writer.sample(Catalogue.windowSuccessRatio, r.labels, value: ratio)
     }
 
     try await flushIfFull(emit)
 
     writer.family(Catalogue.windowLatencySeconds)
-    for c in checks {
-      for (label, q) in zip(Catalogue.windowQuantiles, Self.quantiles) {
-        guard let v = c.stats.quantile(q) else { continue }
-        writer.sample(Catalogue.windowLatencySeconds, c.id.provider, c.id.model, label, value: v)
+    for r in rows {
+      for (index, label) in Catalogue.windowQuantiles.enumerated() {
+        guard let v = r.quantile(index) else { continue }
+        writer.sample(Catalogue.windowLatencySeconds, r.labels, label, value: v)
       }
       try await flushIfFull(emit)
     }
@@ -120,11 +112,10 @@ struct MetricsRenderer: Sendable {
     try await flushIfFull(emit)
 
     writer.family(Catalogue.circuitState)
-    for c in checks {
+    for r in rows {
       for state in CircuitState.allCases {
         writer.sample(
-          Catalogue.circuitState, c.id.provider, c.id.model, state.rawValue,
-          value: c.circuit == state ? 1 : 0)
+          Catalogue.circuitState, r.labels, state.rawValue, value: r.circuit == state ? 1 : 0)
       }
       try await flushIfFull(emit)
     }
@@ -132,12 +123,12 @@ struct MetricsRenderer: Sendable {
     try await flushIfFull(emit)
 
     writer.family(Catalogue.circuitOpenReason)
-    for c in checks where c.circuit != .closed {
-      guard let reason = c.health.breaker.reason else { continue }
-      for r in CircuitOpenReason.allCases {
+    for r in rows where r.circuit != .closed {
+      guard let reason = r.openReason else { continue }
+      for reasonCase in CircuitOpenReason.allCases {
         writer.sample(
-          Catalogue.circuitOpenReason, c.id.provider, c.id.model, r.rawValue,
-          value: r == reason ? 1 : 0)
+          Catalogue.circuitOpenReason, r.labels, reasonCase.rawValue,
+          value: reasonCase == reason ? 1 : 0)
       }
       try await flushIfFull(emit)
     }
@@ -145,19 +136,17 @@ struct MetricsRenderer: Sendable {
     try await flushIfFull(emit)
 
     writer.family(Catalogue.circuitNextProbeTimestampSeconds)
-    for c in checks {
-      guard let next = c.health.breaker.nextProbeAt(now: view.at) else { continue }
-      writer.sample(
-        Catalogue.circuitNextProbeTimestampSeconds, c.id.provider, c.id.model, value: next.seconds)
-      try await flushIfFull(emit)
+    for r in rows {
+      guard let next = r.nextProbeAt else { continue }
+      writer.sample(Catalogue.circuitNextProbeTimestampSeconds, r.labels, value: next.seconds)
     }
 
     try await flushIfFull(emit)
 
     writer.family(Catalogue.modelListed)
-    for c in checks {
-      for (model, listed) in c.listedModels {
-        writer.sample(Catalogue.modelListed, c.id.provider, model, value: listed ? 1 : 0)
+    for r in rows {
+      for (model, listed) in r.listedModels {
+        writer.sample(Catalogue.modelListed, r.id.provider, model, value: listed ? 1 : 0)
       }
       try await flushIfFull(emit)
     }
@@ -180,12 +169,11 @@ struct MetricsRenderer: Sendable {
     try await flushIfFull(emit)
 
     writer.family(Catalogue.rateLimitRemaining)
-    for c in checks {
-      for r in c.rateLimits {
+    for row in rows {
+      for r in row.rateLimits {
         guard let remaining = r.remaining else { continue }
         writer.sample(
-          Catalogue.rateLimitRemaining, c.id.provider, c.id.model, r.resource.rawValue,
-          value: remaining)
+          Catalogue.rateLimitRemaining, row.labels, r.resource.rawValue, value: remaining)
       }
       try await flushIfFull(emit)
     }
@@ -193,12 +181,11 @@ struct MetricsRenderer: Sendable {
     try await flushIfFull(emit)
 
     writer.family(Catalogue.rateLimitResetSeconds)
-    for c in checks {
-      for r in c.rateLimits {
+    for row in rows {
+      for r in row.rateLimits {
         guard let reset = r.resetSeconds else { continue }
         writer.sample(
-          Catalogue.rateLimitResetSeconds, c.id.provider, c.id.model, r.resource.rawValue,
-          value: reset)
+          Catalogue.rateLimitResetSeconds, row.labels, r.resource.rawValue, value: reset)
       }
       try await flushIfFull(emit)
     }
@@ -206,13 +193,10 @@ struct MetricsRenderer: Sendable {
     try await flushIfFull(emit)
 
     writer.family(Catalogue.tokensTotal)
-    for c in checks where c.check.kind == .chat {
-      writer.sample(
-        Catalogue.tokensTotal, c.id.provider, c.id.model, "input",
-        value: Double(c.health.inputTokens))
-      writer.sample(
-        Catalogue.tokensTotal, c.id.provider, c.id.model, "output",
-        value: Double(c.health.outputTokens))
+    for r in rows {
+      guard let tokens = r.tokens else { continue }
+      writer.sample(Catalogue.tokensTotal, r.labels, "input", value: Double(tokens.input))
+      writer.sample(Catalogue.tokensTotal, r.labels, "output", value: Double(tokens.output))
       try await flushIfFull(emit)
     }
 

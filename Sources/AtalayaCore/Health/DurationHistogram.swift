@@ -23,7 +23,7 @@ public struct BucketHistogram<Buckets: HistogramBuckets>: Sendable, Equatable {
   public static var upperBounds: [Double] { Buckets.upperBounds }
 
   /// Per-bucket (non-cumulative) counts; the last one is the `+Inf` overflow bucket.
-  private var bucketCounts: [UInt64]
+  public private(set) var bucketCounts: [UInt64]
   /// Sum of the observed values in seconds.
   public private(set) var sum: Double
   /// Number of observed values (the `+Inf` bucket).
