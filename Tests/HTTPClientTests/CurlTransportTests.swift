@@ -131,9 +131,10 @@ import Testing
     let elapsed = monotonicSeconds() - start
     #expect(response.error?.kind == .timeout)
     #expect(response.error?.code == 28)
-    // Generous upper bound: a loaded CI machine may delay the task, but not by the 60 s a
-    // missing timeout would take (the server hangs until stopped).
-    #expect(elapsed >= 0.19 && elapsed < 10)
+    // Generous upper bound: a starved CI machine (the suite under TSan) may delay the task
+    // by seconds; a missing timeout would never return (the server hangs until stopped,
+    // which is after this line).
+    #expect(elapsed >= 0.19 && elapsed < 40)
     server.stop()
   }
 
@@ -160,18 +161,19 @@ import Testing
 
   @Test func cancellingTheTaskCancelsTheTransfer() async {
     let server = TestHTTPServer { _ in .hang }
-    let start = monotonicSeconds()
     let task = Task {
-      await sharedTransport.send(HTTPRequest(url: server.baseURL, timeout: .seconds(30)))
+      await sharedTransport.send(HTTPRequest(url: server.baseURL, timeout: .seconds(120)))
     }
     // Cancel only once the request reached the server: the in-flight path, not the
     // cancelled-before-start one.
     await server.received.wait(count: 1)
+    let cancelledAt = monotonicSeconds()
     task.cancel()
     let response = await task.value
     #expect(response.error?.kind == .cancelled)
-    // Well before the 30 s transfer timeout (with room for a loaded machine).
-    #expect(monotonicSeconds() - start < 10)
+    // Long before the 120 s transfer timeout could end it: the cancellation did. (The
+    // bound leaves room for a starved machine, such as the whole suite under TSan.)
+    #expect(monotonicSeconds() - cancelledAt < 60)
     // The loop keeps working after a cancellation.
     let ok = TestHTTPServer(body: "ok")
     #expect(
@@ -242,7 +244,10 @@ import Testing
     let loop = CurlMultiLoop()
     let transport = CurlTransport(loop: loop, userAgent: "atalaya/test")
     let server = TestHTTPServer { _ in .hang }
-    let task = Task { await transport.send(HTTPRequest(url: server.baseURL, timeout: .seconds(5))) }
+    // A transfer timeout far longer than the test: only the shutdown can end the transfer.
+    let task = Task {
+      await transport.send(HTTPRequest(url: server.baseURL, timeout: .seconds(120)))
+    }
     // Shut down with the transfer in flight (the server has the request).
     await server.received.wait(count: 1)
     #expect(loop.isRunning)
