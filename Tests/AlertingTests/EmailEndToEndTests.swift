@@ -115,7 +115,9 @@ import Testing
     await deliverer.enqueue([notification("n-550", receiver: "mail")])
     let runner = Task { await deliverer.run() }
     defer { runner.cancel() }
-    try await drive(clock) { deliverer.queueLength == 0 }
+    // The drop is logged right after the entry leaves the queue: wait for the log line.
+    let dropLogged = { logs.all.contains { $0.contains("notification dropped") } }
+    try await drive(clock) { deliverer.queueLength == 0 && dropLogged() }
     #expect(server.messages.isEmpty)
     let metrics = try #require(deliverer.metrics.receivers["mail"])
     #expect((metrics.sent, metrics.failed, metrics.dropped) == (0, 1, 1))
