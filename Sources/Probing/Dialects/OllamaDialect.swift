@@ -36,7 +36,7 @@ struct OllamaDialect: ProviderDialect {
 
   func readChat(_ response: HTTPResponse, check: CheckConfig) -> ChatReading {
     let type = response.header("content-type")?.lowercased() ?? ""
-    if type.contains("ndjson") || (check.stream && !type.contains("application/json")) {
+    if type.containsBytes("ndjson") || (check.stream && !type.containsBytes("application/json")) {
       return readLines(response.body)
     }
     guard let json = JSONValue.parse(response.body), json.isObject else {

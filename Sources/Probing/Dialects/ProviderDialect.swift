@@ -93,8 +93,8 @@ enum DialectSupport {
   /// first bytes when the content type is missing or generic).
   static func isEventStream(_ response: HTTPResponse) -> Bool {
     let type = response.header("content-type")?.lowercased() ?? ""
-    if type.contains("text/event-stream") { return true }
-    if type.contains("json") { return false }
+    if type.containsBytes("text/event-stream") { return true }
+    if type.containsBytes("json") { return false }
     let start = response.body.prefix(6)
     return start.starts(with: Array("data:".utf8)) || start.starts(with: Array("event:".utf8))
       || start.first == UInt8(ascii: ":")
