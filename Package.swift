@@ -64,6 +64,7 @@ let package = Package(
       name: "Probing",
       dependencies: [
         "AtalayaCore", "HTTPClient",
+        .product(name: "HeapModule", package: "swift-collections"),
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strict

@@ -28,6 +28,18 @@ private func entry(_ model: String, every interval: Duration, timeout: Duration 
   ScheduleEntry(id: CheckID(provider: "p", model: model), interval: interval, timeout: timeout)
 }
 
+/// Two checks at 1 s whose slots are 1–9 ms apart (the first after 20 ms, so the scheduler's
+/// first wake-up at its start does not reach them).
+private func checksAFewMillisecondsApart() -> (ScheduleEntry, ScheduleEntry) {
+  let sorted = (0..<2000).map { entry("m\($0)", every: .seconds(1)) }
+    .sorted { $0.phaseOffset < $1.phaseOffset }
+  return zip(sorted, sorted.dropFirst()).first { pair in
+    let gap = pair.1.phaseOffset - pair.0.phaseOffset
+    return pair.0.phaseOffset > .milliseconds(20) && gap >= .milliseconds(1)
+      && gap < .milliseconds(9)
+  }!
+}
+
 @Suite("ProbeScheduler")
 struct SchedulerTests {
   @Test func phaseOffsetsAreStableAndSpread() {
@@ -63,6 +75,58 @@ struct SchedulerTests {
       let planned = e.phaseOffset + .seconds(10) * k
       #expect(t >= planned && t < planned + .seconds(1))
     }
+    await scheduler.stop()
+    await running
+  }
+
+  /// With coalescing, a wake-up also starts the checks due just after it: two checks a few
+  /// milliseconds apart start together, at the earlier slot, every interval — and the later
+  /// one keeps its slot (it runs once per interval, never twice for one slot).
+  @Test func coalescingStartsSlotsJustAfterAWakeUpWithIt() async {
+    let (a, b) = checksAFewMillisecondsApart()
+    let gap = b.phaseOffset - a.phaseOffset
+    let clock = ManualClock()
+    let log = RunLog()
+    let scheduler = ProbeScheduler(
+      clock: clock, tickInterval: .seconds(3600), coalescing: .milliseconds(10)
+    ) { id, lateness in
+      log.events.withLock { $0.append(.init(id: id, at: clock.now.offset, lateness: lateness)) }
+    }
+    scheduler.apply([a, b])
+    async let running: Void = scheduler.run()
+    for k in 0..<5 {
+      await clock.waitForSleepers(2)  // the tick and the timer loop
+      clock.advance(by: a.phaseOffset + .seconds(1) * k - clock.now.offset)
+      while log.count(b.id) < k + 1 || scheduler.inFlightCount > 0 { await Task.yield() }
+    }
+    let starts = (0..<5).map { a.phaseOffset + .seconds(1) * $0 }
+    #expect(log.times(a.id) == starts)
+    #expect(log.times(b.id) == starts)
+    #expect(
+      log.events.withLock { $0.filter { $0.id == b.id }.map(\.lateness) }
+        == Array(repeating: .zero - gap, count: 5))
+    await scheduler.stop()
+    await running
+  }
+
+  /// Without coalescing (the default), each check starts at its own slot.
+  @Test func withoutCoalescingEachCheckStartsAtItsSlot() async {
+    let (a, b) = checksAFewMillisecondsApart()
+    let clock = ManualClock()
+    let log = RunLog()
+    let scheduler = ProbeScheduler(clock: clock, tickInterval: .seconds(3600)) { id, lateness in
+      log.events.withLock { $0.append(.init(id: id, at: clock.now.offset, lateness: lateness)) }
+    }
+    scheduler.apply([a, b])
+    async let running: Void = scheduler.run()
+    await clock.waitForSleepers(2)
+    clock.advance(by: a.phaseOffset)
+    while log.count(a.id) < 1 || scheduler.inFlightCount > 0 { await Task.yield() }
+    await clock.waitForSleepers(2)
+    #expect(log.count(b.id) == 0)
+    clock.advance(by: b.phaseOffset - a.phaseOffset)
+    while log.count(b.id) < 1 { await Task.yield() }
+    #expect(log.times(b.id) == [b.phaseOffset])
     await scheduler.stop()
     await running
   }

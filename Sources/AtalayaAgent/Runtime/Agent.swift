@@ -47,6 +47,9 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     public var handlesSignals = true
     /// How often health and cost are saved.
     public var saveInterval: Duration = .seconds(60)
+    /// Checks due this close after a scheduler wake-up start with it (see
+    /// ``ProbeScheduler/coalescing``): fewer wake-ups, the same slots.
+    public var scheduleCoalescing: Duration = .milliseconds(10)
     /// How long graceful shutdown may take before tasks are cancelled.
     public var shutdownGrace: Duration = .seconds(4)
     /// The HTTP server's idle timeout and connection cap.
@@ -170,7 +173,8 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     let time = settings.time
     readiness = Readiness(notifier: settings.notifier) { health.statusLine(at: time.now()) }
     probes = ProbeService(
-      clock: settings.clock, current: current, readiness: readiness,
+      clock: settings.clock, coalescing: settings.scheduleCoalescing, current: current,
+      readiness: readiness,
       run: ProbeRun(
         health: health, cost: cost, history: history, events: events, prober: settings.prober,
         time: time,

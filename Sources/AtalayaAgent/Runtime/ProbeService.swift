@@ -17,11 +17,14 @@ public final class ProbeService<C: Clock>: Service, Sendable where C.Duration ==
   /// One probe of one check (what the scheduler runs).
   let probe: ProbeRun
 
-  init(clock: C, current: CurrentConfig, readiness: Readiness, run: ProbeRun) {
+  init(
+    clock: C, coalescing: Duration = .zero, current: CurrentConfig, readiness: Readiness,
+    run: ProbeRun
+  ) {
     self.current = current
     self.readiness = readiness
     self.probe = run
-    scheduler = ProbeScheduler(clock: clock) { id, _ in await run(id) }
+    scheduler = ProbeScheduler(clock: clock, coalescing: coalescing) { id, _ in await run(id) }
   }
 
   /// Takes a new configuration: unchanged checks keep their slots.

@@ -9,30 +9,43 @@ import Synchronization
 /// a task of its own while it lasts; ``run()`` returns only after every run has ended,
 /// so nothing outlives it. After a run the check moves to its next slot in the future
 /// (slots missed while a run overran are skipped, not queued).
+///
+/// A wake-up also starts the checks whose slots fall within ``coalescing`` after it, a
+/// little early, so that one wake-up (two thread switches: the timer's and the pool's)
+/// serves several probes: 200 probes/s with 10 ms start about three per wake-up. Slots do
+/// not move: a check started early keeps its phase, and its next run is a full interval
+/// after the slot, not after the early start.
 /// ``apply(_:)`` changes the schedule atomically: unchanged checks keep their slots,
 /// removed ones are stopped (their run in flight is cancelled), changed ones restart
 /// once the old run has ended. Checks applied before ``run()`` starts begin with it.
 public final class ProbeScheduler<C: Clock>: Sendable where C.Duration == Duration {
   /// What the scheduler calls for each due check, with how late the start is
-  /// against the plan.
+  /// against the plan (negative: started early, within ``coalescing``).
   public typealias Run = @Sendable (_ id: CheckID, _ lateness: Duration) async -> Void
 
   private let clock: C
   private let origin: C.Instant
   private let runCheck: Run
   private let tickInterval: Duration
-  private let state: Locked<ScheduleState<C.Instant>>
+  /// How far ahead of a wake-up a slot may be and still start with it.
+  public let coalescing: Duration
+  private let state: Locked<ScheduleState>
 
   /// - Parameters:
   ///   - clock: the clock slots are planned and slept on.
   ///   - tickInterval: how often the scheduler proves it is alive (see ``isProgressing(maxSilence:stuckGrace:)``).
+  ///   - coalescing: slots this close after a wake-up start with it (zero: each at its slot).
   ///   - run: called for each due check.
-  public init(clock: C, tickInterval: Duration = .seconds(1), run: @escaping Run) {
+  public init(
+    clock: C, tickInterval: Duration = .seconds(1), coalescing: Duration = .zero,
+    run: @escaping Run
+  ) {
     self.clock = clock
     self.origin = clock.now
     self.runCheck = run
     self.tickInterval = tickInterval
-    self.state = Locked(ScheduleState(lastTick: clock.now))
+    self.coalescing = max(.zero, coalescing)
+    self.state = Locked(ScheduleState(lastTick: .zero))
   }
 
   /// The checks currently scheduled.
@@ -46,12 +59,12 @@ public final class ProbeScheduler<C: Clock>: Sendable where C.Duration == Durati
   /// Replaces the schedule. Checks whose entry is unchanged keep their slot;
   /// removed checks are stopped; changed ones restart after the old run ends.
   public func apply(_ entries: [ScheduleEntry]) {
-    let now = clock.now
-    let (cancels, wake) = state.withLock { s in
+    let now = elapsed
+    let (cancels, loop) = state.withLock { s in
       s.apply(entries) { nextSlot(for: $0, atOrAfter: now) }
     }
     for task in cancels { task.cancel() }
-    wake?.resume()
+    startLoop(loop)
   }
 
   /// Runs the schedule until cancelled or ``stop()``: the timer loop and a tick that
@@ -60,13 +73,17 @@ public final class ProbeScheduler<C: Clock>: Sendable where C.Duration == Durati
     await withDiscardingTaskGroup { group in
       group.addTask { await self.tick() }
       await withTaskCancellationHandler {
-        await timerLoop()
+        startLoop(state.withLock { $0.start() })
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+          if !state.withLock({ $0.waitForEnd(continuation) }) { continuation.resume() }
+        }
       } onCancel: {
         self.shutDown()
       }
       group.cancelAll()
     }
-    // Runs in flight were cancelled by the shutdown; wait for each to end.
+    // Every loop has ended, so every run started is attached; the shutdown cancelled
+    // them: wait for each to end.
     for task in state.withLock({ $0.runs.values.compactMap(\.task) }) { await task.value }
   }
 
@@ -79,95 +96,89 @@ public final class ProbeScheduler<C: Clock>: Sendable where C.Duration == Durati
   /// been in flight longer than its timeout plus `stuckGrace`: a stalled
   /// scheduler (or a stuck transport) makes this false.
   public func isProgressing(maxSilence: Duration, stuckGrace: Duration = .seconds(5)) -> Bool {
-    let now = clock.now
+    let now = elapsed
     return state.withLock { s in
-      guard s.lastTick.duration(to: now) <= maxSilence else { return false }
-      for (_, r) in s.runs where r.since.duration(to: now) > r.timeout + stuckGrace {
+      guard now - s.lastTick <= maxSilence else { return false }
+      for (_, r) in s.runs where now - r.since > r.timeout + stuckGrace {
         return false
       }
       return true
     }
   }
 
-  /// The first slot of `entry` at or after `instant`.
-  func nextSlot(for entry: ScheduleEntry, atOrAfter instant: C.Instant) -> C.Instant {
-    let first = origin.advanced(by: entry.phaseOffset)
-    let elapsed = first.duration(to: instant)
+  /// The time since `origin` (the scheduler's instants).
+  private var elapsed: Duration { origin.duration(to: clock.now) }
+
+  /// The first slot of `entry` at or after `instant` (both since `origin`).
+  func nextSlot(for entry: ScheduleEntry, atOrAfter instant: Duration) -> Duration {
+    let first = entry.phaseOffset
+    let elapsed = instant - first
     if elapsed <= .zero { return first }
     let periods = Int64((elapsed / entry.interval).rounded(.up))
-    return first.advanced(by: entry.interval * periods)
+    return first + entry.interval * periods
   }
 
   // MARK: Tasks
 
   private func shutDown() {
-    let (cancels, wake) = state.withLock { $0.shutDown() }
+    let (cancels, waiter) = state.withLock { $0.shutDown() }
     for task in cancels { task.cancel() }
-    wake?.resume()
+    waiter?.resume()
   }
 
   private func tick() async {
     while !Task.isCancelled {
-      state.withLock { $0.lastTick = clock.now }
+      let now = elapsed
+      state.withLock { $0.lastTick = now }
       do { try await clock.sleep(for: tickInterval) } catch { return }
     }
   }
 
-  /// Starts what is due, arms the alarm for the earliest slot left, and waits to be
-  /// woken (by the alarm, ``apply(_:)``, an ended run or the shutdown).
-  private func timerLoop() async {
-    var alarm: Task<Void, Never>?
-    while await nextWake() {
-      let now = clock.now
-      let (due, rearm) = state.withLock { $0.takeDue(at: now) }
+  /// Starts the loop `start` asks for (cancelling the one it replaces).
+  private func startLoop(_ start: ScheduleState.LoopStart?) {
+    guard let start else { return }
+    start.replaced?.cancel()
+    let task = Task { await self.timerLoop(start.generation) }
+    if state.withLock({ $0.attachLoop(task, generation: start.generation) }) { task.cancel() }
+  }
+
+  /// Starts what is due and sleeps until the earliest slot left, until nothing waits or
+  /// a newer loop replaces this one. The loop sleeps on the clock itself: a probe costs
+  /// one wake-up here, and a run ending wakes nothing unless its next slot comes first.
+  private func timerLoop(_ generation: UInt64) async {
+    defer { state.withLock { $0.loopEnded() }?.resume() }
+    while true {
+      let now = elapsed
+      let horizon = now + coalescing
+      guard
+        let (due, sleepUntil) = state.withLock({
+          $0.takeDue(at: now, through: horizon, loop: generation)
+        })
+      else { return }
       for start in due {
-        let lateness = start.slot.duration(to: now)
+        let lateness = now - start.slot
         let task = Task { await self.execute(start, lateness: lateness) }
         let cancel = state.withLock { $0.attach(task, to: start.entry.id, token: start.token) }
         if cancel { task.cancel() }
       }
-      if let rearm {
-        alarm?.cancel()
-        alarm = Task { [clock] in
-          do { try await clock.sleep(until: rearm.deadline, tolerance: nil) } catch { return }
-          self.alarmRang(rearm.generation)
-        }
-      }
+      guard let sleepUntil else { return }
+      do {
+        try await clock.sleep(until: origin.advanced(by: sleepUntil), tolerance: nil)
+      } catch { return }
+      guard state.withLock({ $0.alarmRang(generation) }) else { return }
     }
-    alarm?.cancel()
-    await alarm?.value
   }
 
-  /// Suspends until woken; false once the scheduler is shut down.
-  private func nextWake() async -> Bool {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-      let now = state.withLock { s -> Bool in
-        if s.woken || s.stopped {
-          s.woken = false
-          return true
-        }
-        s.waiter = continuation
-        return false
-      }
-      if now { continuation.resume() }
-    }
-    return !state.withLock { $0.stopped }
-  }
-
-  private func alarmRang(_ generation: UInt64) {
-    state.withLock { $0.alarmRang(generation) }?.resume()
-  }
-
-  /// One run of one check; then its next slot, and a wake for the loop.
-  private func execute(_ start: ScheduleState<C.Instant>.Start, lateness: Duration) async {
+  /// One run of one check; then its next slot (and a new loop if that slot comes first).
+  private func execute(_ start: ScheduleState.Start, lateness: Duration) async {
     if !Task.isCancelled {
       await runCheck(start.entry.id, lateness)
     }
-    let now = clock.now
-    let wake = state.withLock { s in
+    let now = elapsed
+    let loop = state.withLock { s in
       s.finish(start) { nextSlot(for: $0, atOrAfter: now) }
     }
-    wake?.resume()
+    startLoop(loop)
   }
 }
 
