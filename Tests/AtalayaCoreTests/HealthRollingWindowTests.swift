@@ -75,11 +75,17 @@ import Testing
     for (q, value) in [(0.5, stats.p50), (0.9, stats.p90), (0.95, stats.p95), (0.99, stats.p99)] {
       #expect(relativeError(value!, exactQuantile(exact, q)) <= sketchTolerance)
     }
-    #expect(stats.quantile(1)! < 1.02)  // the 15 s timeout is not in the sketch
+    #expect(stats.p99! < 1.02)  // the 15 s timeout is not in the sketch
+    #expect(abs(stats.latency.sum - 50.5) < 1e-9)
     #expect(abs(stats.meanLatency! - 0.505) / 0.505 <= sketchTolerance)
     #expect(
       relativeError(stats.ttftP95!, exactQuantile(exact.map { $0 / 10 }, 0.95)) <= sketchTolerance)
     #expect(stats.latency.count == 100)
+    #expect(
+      (0..<4).map { stats.latency.quantile(at: $0) } == [
+        stats.p50, stats.p90, stats.p95, stats.p99,
+      ])
+    #expect(stats.latency.quantile(at: 4) == nil)
   }
 
   @Test func bucketsAreReusedAfterLongGaps() {

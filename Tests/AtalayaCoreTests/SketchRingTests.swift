@@ -87,4 +87,69 @@ import Testing
     #expect(ring.sketch(of: 0..<60).isEmpty)
     #expect(ring == SketchRing(count: 60))
   }
+
+  /// Every other bin (the history's hour and day sketches): half the distinct bins, and
+  /// quantiles within −1% … +3% of the exact ones, for values below and above 1 s.
+  @Test func coarseBinsKeepEveryOtherIndexWithinThreePercent() {
+    for scale in [0.0003, 0.002, 0.4, 3.0] {
+      var generator = SplitMix64(seed: 11)
+      var fine = SketchRing(count: 1)
+      var coarse = SketchRing(count: 1, binStep: 2)
+      var values: [Double] = []
+      for _ in 0..<2000 {
+        let v = scale * (1 + Double(generator.next() % 4000) / 1000)
+        values.append(v)
+        fine.add(v, at: 0)
+        coarse.add(v, at: 0)
+      }
+      values.sort()
+      let sketch = coarse.sketch(at: 0)
+      #expect(sketch.count == 2000)
+      #expect(sketch.bins.allSatisfy { $0.index % 2 == 0 })
+      #expect(sketch.binCount * 2 <= fine.sketch(at: 0).binCount + 2)
+      for q in [0.5, 0.9, 0.95, 0.99] {
+        let exact = values[Int(q * Double(values.count - 1))]
+        let got = sketch.quantile(q)!
+        #expect(got >= exact * 0.99 - 1e-12 && got <= exact * 1.03 + 1e-12, "q \(q) scale \(scale)")
+      }
+    }
+  }
+
+  /// A ring told how many entries to expect allocates its store once, at that size: filling
+  /// every position with as many distinct bins does not grow it.
+  @Test func aReserveHintSizesTheStoreOnce() {
+    var ring = SketchRing(count: 60)
+    ring.reserveHint = 600
+    #expect(!ring.isAllocated)
+    ring.add(0.001, at: 0)
+    let capacity = ring.entries.capacity
+    #expect(capacity >= 600)
+    var generator = SplitMix64(seed: 3)
+    for p in 0..<60 {
+      for _ in 0..<10 { ring.add(latency(&generator), at: p) }
+    }
+    #expect(ring.entries.count <= 600)
+    #expect(ring.entries.capacity == capacity)
+  }
+
+  /// A check's window is sized from its interval: a full 10-minute window of a check probed
+  /// every second fits the store allocated at its first value; one probed every minute gets a
+  /// store a sixth of that.
+  @Test func aWindowExpectsLatenciesFromTheCheckInterval() {
+    var window = RollingWindow(length: .seconds(600))
+    window.expectLatencies(every: .seconds(1))
+    #expect(window.latencies.reserveHint == 600)
+    let start = Timestamp(seconds: 1_000_000)
+    window.record(result: .success, latency: 0.001, ttft: nil, at: start)
+    let capacity = window.latencies.entries.capacity
+    var generator = SplitMix64(seed: 5)
+    for i in 1..<600 {
+      window.record(
+        result: .success, latency: latency(&generator), ttft: nil, at: start + .seconds(i))
+    }
+    #expect(window.latencies.entries.capacity == capacity)
+    var slow = RollingWindow(length: .seconds(600))
+    slow.expectLatencies(every: .seconds(60))
+    #expect(slow.latencies.reserveHint == 60)
+  }
 }

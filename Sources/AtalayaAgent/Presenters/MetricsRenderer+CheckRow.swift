@@ -24,7 +24,7 @@ extension MetricsRenderer {
     /// Probes by result, in `ResultClass.allCases` order (the row's own array, likewise).
     var probes: [UInt64]
     var successRatio: Double?
-    /// The window's latency at ``MetricsRenderer/quantiles``.
+    /// The window's latency at ``LatencySummary/quantiles``.
     var quantiles: (Double?, Double?, Double?, Double?)
     var circuit: CircuitState
     var openReason: CircuitOpenReason?
@@ -66,10 +66,7 @@ extension MetricsRenderer {
       }
       let stats = c.stats
       successRatio = stats.successRatio
-      let q = MetricsRenderer.quantiles
-      quantiles = (
-        stats.quantile(q[0]), stats.quantile(q[1]), stats.quantile(q[2]), stats.quantile(q[3])
-      )
+      quantiles = (stats.p50, stats.p90, stats.p95, stats.p99)
       circuit = c.circuit
       openReason = health.breaker.reason
       nextProbeAt = health.breaker.nextProbeAt(now: now)
@@ -84,7 +81,7 @@ extension MetricsRenderer {
       rateLimits = []
     }
 
-    /// The window's latency at the `index`th of ``MetricsRenderer/quantiles``.
+    /// The window's latency at the `index`th of ``LatencySummary/quantiles``.
     func quantile(_ index: Int) -> Double? {
       switch index {
       case 0: quantiles.0

@@ -73,8 +73,8 @@ extension MetricsRenderer {
     }
     writer.family(Catalogue.usageWindowLatencySeconds)
     for t in m.traffic {
-      for (label, q) in zip(Catalogue.windowQuantiles, Self.quantiles) {
-        guard let x = t.stats.quantile(q) else { continue }
+      for (index, label) in Catalogue.windowQuantiles.enumerated() {
+        guard let x = t.stats.latency.quantile(at: index) else { continue }
         writer.sample(
           Catalogue.usageWindowLatencySeconds, t.key.provider, t.key.model, label, value: x)
       }

@@ -18,8 +18,6 @@ struct MetricsRenderer: Sendable {
 
   init(version: String = AtalayaVersion.current) { self.version = version }
 
-  static let quantiles: [Double] = [0.5, 0.9, 0.95, 0.99]
-
   mutating func render(
     _ view: FleetView, reload: ReloadState, cost: CostMetrics? = nil,
     alerting: AlertingMetrics? = nil, history: HistoryView? = nil, routes: [RouteView] = [],

@@ -70,10 +70,12 @@ public final class HealthStore: Sendable {
   @discardableResult
   public func record(_ outcome: ProbeOutcome, at now: Timestamp) -> Recorded {
     state.withLock { s in
+      // Window stats are brought up to date when a view is built, not at every record:
+      // a check probed every second is read by the status line every two.
       let transition = s.fleet.record(outcome)
-      s.fleet.cacheStats(at: now, changed: outcome.check)
       var line: String?
       if transition != nil || now.seconds - s.lastStatusUpdate.seconds >= 2 {
+        s.fleet.cacheStats(at: now)
         let text = s.fleet.view(at: now).statusLine()
         s.lastStatusUpdate = now
         if text != s.lastStatusLine {
@@ -87,7 +89,10 @@ public final class HealthStore: Sendable {
 
   /// The read model at `now`.
   public func view(at now: Timestamp) -> FleetView {
-    state.withLock { $0.fleet.view(at: now) }
+    state.withLock { s in
+      s.fleet.cacheStats(at: now)
+      return s.fleet.view(at: now)
+    }
   }
 
   /// A copy of the fleet's state (tests and the demo).

@@ -60,14 +60,15 @@ public struct FleetHealth: Sendable {
         old.health.reconfigure(windowLength: config.window, breaker: config.breaker(for: check))
         old.listedModels = old.listedModels.filter { check.expectedModels.contains($0.key) }
         old.cachedStats = nil
+        old.health.window.expectLatencies(every: check.interval)
         next.append(old)
       } else {
+        var health = CheckHealth(
+          windowLength: config.window, breaker: config.breaker(for: check))
+        health.window.expectLatencies(every: check.interval)
         next.append(
           Entry(
-            provider: provider, check: check,
-            health: CheckHealth(windowLength: config.window, breaker: config.breaker(for: check)),
-            rateLimits: [:],
-            lastError: nil))
+            provider: provider, check: check, health: health, rateLimits: [:], lastError: nil))
       }
     }
     self.config = config

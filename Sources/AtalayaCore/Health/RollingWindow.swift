@@ -60,6 +60,17 @@ public struct RollingWindow: Sendable, Equatable {
     latestSlot = nil
   }
 
+  /// Sizes the latency stores for a check probed every `interval`: at its first value, a
+  /// store is allocated for a full window (up to 16 bins per bucket) instead of growing as the
+  /// window fills, so a check's memory is flat from its first minute. Checks probed faster
+  /// than 16 times a bucket grow past it as needed.
+  public mutating func expectLatencies(every interval: Duration) {
+    let perBucket = interval > .zero ? (bucketWidth / interval.seconds).rounded(.up) : 16
+    let hint = bucketCount * Int(min(max(perBucket, 1), 16))
+    latencies.reserveHint = hint
+    ttfts.reserveHint = hint
+  }
+
   /// Width of one bucket in seconds.
   public var bucketWidth: Double { length.seconds / Double(bucketCount) }
 
@@ -109,8 +120,8 @@ public struct RollingWindow: Sendable, Equatable {
     for p in inside {
       for r in 0..<Self.resultCount { totals[r] += Int(counts[p * Self.resultCount + r]) }
     }
-    stats.latency = latencies.sketch(of: inside)
-    if ttfts.isAllocated { stats.ttft = ttfts.sketch(of: inside) }
+    stats.latency = LatencySummary(latencies.sketch(of: inside))
+    if ttfts.isAllocated { stats.ttft = LatencySummary(ttfts.sketch(of: inside)) }
     for (result, count) in zip(ResultClass.allCases, totals) where count > 0 {
       stats.countsByResult[result] = count
     }

@@ -7,6 +7,10 @@
 /// Bins mean what they mean in ``LatencySketch`` (same mapping, same clamping); reading a
 /// position or several gives the exact sketch their values would have built.
 ///
+/// A ring can keep coarser bins (``binStep`` > 1: only every `binStep`th index, each value
+/// rounded up to the next one kept), and can be told how many entries to expect
+/// (``reserveHint``), so that its store is allocated once at that size rather than grown.
+///
 /// Runs are added at the end of the store, in time order; a run that is written again after
 /// another one (a record for an older bucket) moves to the end first. A cleared run is
 /// removed in place (a bucket is cleared once per bucket width), so the store holds live
@@ -22,6 +26,11 @@ struct SketchRing: Sendable {
 
   /// Number of ring positions.
   let count: Int
+  /// Keep only bin indices that are multiples of this (1: every bin, ±1% as
+  /// ``LatencySketch``; 2: half the bins, values within −1% … +3%).
+  let binStep: Int
+  /// Entries the store is sized for when it is first allocated (0: grown as needed).
+  var reserveHint = 0
   /// Every position's run, back to back.
   private(set) var entries: [Entry] = []
   /// Where each position's run starts in ``entries`` (empty until the first value).
@@ -31,7 +40,29 @@ struct SketchRing: Sendable {
   /// Each position's sum of (clamped) values, in seconds.
   private var sums: [Double] = []
 
-  init(count: Int) { self.count = count }
+  init(count: Int, binStep: Int = 1) {
+    self.count = count
+    self.binStep = max(1, binStep)
+  }
+
+  /// The bin index kept for `value` (already clamped): ``LatencySketch``'s, rounded up to a
+  /// multiple of ``binStep``.
+  @inline(__always)
+  func binIndex(of value: Double) -> Int16 {
+    let index = LatencySketch.binIndex(of: value)
+    guard binStep > 1 else { return Int16(index) }
+    // Rounded up (toward +∞, also for the negative indices of values below 1 s).
+    let down =
+      index >= 0 ? index / binStep * binStep : -((-index + binStep - 1) / binStep * binStep)
+    return Int16(down == index ? index : down + binStep)
+  }
+
+  /// Bytes held by the store and the per-position arrays (their capacity).
+  var storageBytes: Int {
+    entries.capacity * MemoryLayout<Entry>.stride
+      + (starts.capacity + lengths.capacity) * MemoryLayout<UInt32>.stride
+      + sums.capacity * MemoryLayout<Double>.stride
+  }
 
   /// Whether a value was ever added (the per-position arrays exist).
   var isAllocated: Bool { !starts.isEmpty }
@@ -40,12 +71,8 @@ struct SketchRing: Sendable {
   mutating func add(_ seconds: Double, at p: Int) {
     guard !seconds.isNaN else { return }
     let value = min(max(seconds, LatencySketch.minValue), LatencySketch.maxValue)
-    let index = Int16(LatencySketch.binIndex(of: value))
-    if starts.isEmpty {
-      starts = Array(repeating: 0, count: count)
-      lengths = Array(repeating: 0, count: count)
-      sums = Array(repeating: 0, count: count)
-    }
+    let index = binIndex(of: value)
+    allocateIfNeeded()
     moveToEnd(p)
     let start = Int(starts[p])
     let end = start + Int(lengths[p])
@@ -120,13 +147,18 @@ struct SketchRing: Sendable {
     }
   }
 
+  /// Creates the per-position arrays (and sizes the store by ``reserveHint``) at the first value.
+  private mutating func allocateIfNeeded() {
+    guard starts.isEmpty else { return }
+    starts = Array(repeating: 0, count: count)
+    lengths = Array(repeating: 0, count: count)
+    sums = Array(repeating: 0, count: count)
+    if reserveHint > entries.capacity { entries.reserveCapacity(reserveHint) }
+  }
+
   /// Appends `entry` to position `p`'s run (entries in index order: restoring only).
   private mutating func addEntry(_ entry: Entry, at p: Int) {
-    if starts.isEmpty {
-      starts = Array(repeating: 0, count: count)
-      lengths = Array(repeating: 0, count: count)
-      sums = Array(repeating: 0, count: count)
-    }
+    allocateIfNeeded()
     moveToEnd(p)
     reserveForOneMore()
     entries.append(entry)

@@ -1,21 +1,22 @@
 /// Aggregates of a ``RollingWindow`` at one instant.
 ///
 /// Latency quantiles cover successful probes only and are within ±1% relative error
-/// (see ``LatencySketch``).
+/// (see ``LatencySketch``); the stats keep the quantiles readers use (``LatencySummary``),
+/// not the window's merged sketch.
 public struct WindowStats: Sendable, Equatable {
   /// Non-zero result counts in the window.
   public var countsByResult: [ResultClass: Int]
   /// Whether `rate_limited` results count as failures in ``successRatio``.
   public var countRateLimited: Bool
   /// Latencies of successful probes (seconds).
-  public var latency: LatencySketch
+  public var latency: LatencySummary
   /// Time to first token of successful streaming probes (seconds).
-  public var ttft: LatencySketch
+  public var ttft: LatencySummary
 
   /// Empty stats.
   public init(
     countsByResult: [ResultClass: Int] = [:], countRateLimited: Bool = false,
-    latency: LatencySketch = LatencySketch(), ttft: LatencySketch = LatencySketch()
+    latency: LatencySummary = LatencySummary(), ttft: LatencySummary = LatencySummary()
   ) {
     self.countsByResult = countsByResult
     self.countRateLimited = countRateLimited
@@ -45,17 +46,14 @@ public struct WindowStats: Sendable, Equatable {
   /// `1 − successRatio`, nil when no probe is counted.
   public var errorRate: Double? { successRatio.map { 1 - $0 } }
 
-  /// A latency quantile of successful probes in seconds, nil without data.
-  public func quantile(_ q: Double) -> Double? { latency.quantile(q) }
-
-  public var p50: Double? { quantile(0.5) }
-  public var p90: Double? { quantile(0.9) }
-  public var p95: Double? { quantile(0.95) }
-  public var p99: Double? { quantile(0.99) }
+  public var p50: Double? { latency.p50 }
+  public var p90: Double? { latency.p90 }
+  public var p95: Double? { latency.p95 }
+  public var p99: Double? { latency.p99 }
 
   /// Mean latency of successful probes in seconds.
   public var meanLatency: Double? { latency.mean }
 
   /// 95th percentile time to first token in seconds.
-  public var ttftP95: Double? { ttft.quantile(0.95) }
+  public var ttftP95: Double? { ttft.p95 }
 }

@@ -84,11 +84,14 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
     return latest
   }
 
-  /// Appends `n` empty buckets, growing the arrays by doubling but never past `count`.
+  /// Appends `n` empty buckets, growing the arrays by doubling but never past `count`. The
+  /// first allocation holds about an hour of buckets (at least 4): 60 minutes, but not 64
+  /// hours or 64 days of buckets that would stay empty for days.
   private mutating func append(_ n: Int) {
     let needed = counted.count + n
     if needed > counted.capacity {
-      let capacity = Swift.min(count, Swift.max(needed, 64, counted.count * 2))
+      let firstHour = Swift.max(4, Int(3600 / Swift.max(bucketSeconds, 1)))
+      let capacity = Swift.min(count, Swift.max(needed, firstHour, counted.count * 2))
       counted.reserveCapacity(capacity)
       succeeded.reserveCapacity(capacity)
       if keepsLatency { p95.reserveCapacity(capacity) }

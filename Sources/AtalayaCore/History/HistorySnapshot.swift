@@ -98,8 +98,12 @@ extension UptimeHistory: Codable {
     try minutes.restore(c.decode(BucketRing<UInt16>.Saved.self, forKey: .minutes))
     try hours.restore(c.decode(BucketRing<UInt32>.Saved.self, forKey: .hours))
     try days.restore(c.decode(BucketRing<UInt32>.Saved.self, forKey: .days))
-    hourSketch = try c.decodeIfPresent(LatencySketch.self, forKey: .hourSketch) ?? LatencySketch()
-    daySketch = try c.decodeIfPresent(LatencySketch.self, forKey: .daySketch) ?? LatencySketch()
+    if let hour = try c.decodeIfPresent(LatencySketch.self, forKey: .hourSketch) {
+      hourSketch.set(hour, at: 0)
+    }
+    if let day = try c.decodeIfPresent(LatencySketch.self, forKey: .daySketch) {
+      daySketch.set(day, at: 0)
+    }
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -107,8 +111,8 @@ extension UptimeHistory: Codable {
     try c.encode(minutes.saved, forKey: .minutes)
     try c.encode(hours.saved, forKey: .hours)
     try c.encode(days.saved, forKey: .days)
-    try c.encode(hourSketch, forKey: .hourSketch)
-    try c.encode(daySketch, forKey: .daySketch)
+    try c.encode(hourSketch.sketch(at: 0), forKey: .hourSketch)
+    try c.encode(daySketch.sketch(at: 0), forKey: .daySketch)
   }
 }
 
