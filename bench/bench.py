@@ -252,6 +252,31 @@ def sum_probes(port):
                if l.startswith("atalaya_probes_total{"))
 
 
+class Scraper:
+    """Scrapes /metrics every `interval` seconds, as the Prometheus server a sidecar runs
+    beside does: memory readings then include what a scrape keeps (the exposition buffer,
+    each check's row), instead of counting the first scrape after a reading as growth."""
+
+    def __init__(self, port, interval=15.0):
+        self.port, self.interval = port, interval
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._work, daemon=True)
+        self.thread.start()
+
+    def _work(self):
+        while True:
+            try:
+                http_get(self.port, "/metrics")
+            except OSError:
+                pass
+            if self.stopping.wait(self.interval):
+                return
+
+    def stop(self):
+        self.stopping.set()
+        self.thread.join()
+
+
 # MARK: atalaya
 
 
@@ -290,6 +315,7 @@ def measure_atalaya_probing(nginx_port):
     p, _ = start_atalaya(config, "atalaya-probing")
     t0 = time.monotonic()
     idle = memory(p.pid)
+    scraper = Scraper(port)
     log(f"atalaya: 200 checks at 1s; memory reading after {DURATIONS['warmup']}s")
     time.sleep(max(0, t0 + DURATIONS["warmup"] - time.monotonic()))
     after_warmup = memory(p.pid)
@@ -306,6 +332,7 @@ def measure_atalaya_probing(nginx_port):
     time.sleep(max(0, t0 + DURATIONS["growth"] - time.monotonic()))
     final = memory(p.pid)
     probes_total = sum_probes(port)
+    scraper.stop()
     stop(p)
     probes = probes1 - probes0
     return {"idle": idle, "warm": after_warmup, "final": final, "breakdown": breakdown[:12], "resident": resident,
@@ -591,7 +618,8 @@ def soak():
         p = spawn([binary, "run", "--config", config], "atalaya-soak", env=agent_env())
         wait_port(port)
         t0 = time.monotonic()
-        log(f"soak: 200 checks at 1s for {minutes} min, a sample a minute")
+        scraper = Scraper(port)
+        log(f"soak: 200 checks at 1s for {minutes} min, a sample a minute, scraped every 15 s")
         for minute in range(1, minutes + 1):
             time.sleep(max(0, t0 + 60 * minute - time.monotonic()))
             m = memory(p.pid)
@@ -602,6 +630,7 @@ def soak():
             log(f"soak: minute {minute}: RSS {m['rss_kb']} kB, anon {m['anonymous_kb']} kB, fds {m['fds']}")
             with open(os.path.join(OUT, "soak.json"), "w") as f:
                 json.dump(samples, f)
+        scraper.stop()
         stop(p)
     finally:
         for c in list(children):
@@ -614,7 +643,8 @@ def soak():
         "",
         f"Written by `BENCH_SOAK=1 make bench` (bench/bench.py) on "
         f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M')} UTC, "
-        f"{len(samples)} minutes of 200 chat checks at 1 s (window 10m) against nginx on loopback; "
+        f"{len(samples)} minutes of 200 chat checks at 1 s (window 10m) against nginx on loopback, "
+        f"/metrics scraped every 15 s; "
         f"{int(last['probes'])} probes. Run time {int((time.time() - started) / 60)} min.",
         "",
         "| figure | value | target | met? |",
@@ -811,7 +841,8 @@ scheduler lateness, startup and scrapes/s suffer when other work competes for th
 - Probing (targets 1, 2, 6): 200 chat checks (20 providers × 10 models, `type: openai`) at 1 s against
   nginx-light on loopback answering a canned chat completion; blackbox_exporter with an http module
   that POSTs the same body, driven through `/probe` at {PROBE_RATE}/s by a paced Python loop
-  ({bb['failed']} failed probes). Memory read after {DURATIONS['warmup']} s of probing, then CPU
+  ({bb['failed']} failed probes). Atalaya's /metrics is scraped every 15 s meanwhile, as by the
+  Prometheus server beside it. Memory read after {DURATIONS['warmup']} s of probing, then CPU
   (utime+stime from /proc/PID/stat) over {DURATIONS['cpu']} s, divided by the probes done in that window
   (Atalaya: {at['probes_in_window']:.0f}, from `atalaya_probes_total`; blackbox: {bb['probes_in_window']}).
 - Atalaya memory: idle {fmt_kb(at['idle']['rss_kb'])}; after warm-up RSS {fmt_kb(at['warm']['rss_kb'])}
@@ -824,7 +855,9 @@ scheduler lateness, startup and scrapes/s suffer when other work competes for th
   {DURATIONS['scrape']} s: {scrape['rps']:.0f} req/s, average latency {scrape['latency_avg']},
   {scrape['cpu_per_scrape_ms']:.3f} ms of agent CPU per scrape.
 - Scheduler: {schedule['samples']} probe starts of 1,000 checks at 10 s over {schedule['duration_s']} s,
-  each run sleeping 2 ms: lateness p50 {schedule['p50_ms']} ms, p99 {schedule['p99_ms']} ms, max {schedule['max_ms']} ms.
+  each run sleeping 2 ms: lateness p50 {schedule['p50_ms']} ms, p99 {schedule['p99_ms']} ms, max {schedule['max_ms']} ms
+  (as in the agent, a wake-up also starts the slots of the next 10 ms: earliest start
+  {-schedule.get('earliest_ms', 0) or 0} ms before its slot; early starts count as on time).
 - Startup: {startup['runs']} runs, median {startup['median_ms']:.1f} ms, max {startup['max_ms']:.1f} ms.
 
 ### What is resident in Atalaya after warm-up (/proc/PID/smaps, top mappings)
@@ -841,7 +874,7 @@ scheduler lateness, startup and scrapes/s suffer when other work competes for th
 
 ### Micro-benchmarks (package-benchmark, `Benchmarks/`, per render)
 
-AgentRenderMetrics_10k renders {micro_series.get('AgentRenderMetrics_10k', '?')} series (the agent's real
+AgentRenderMetrics_10k renders {micro_series.get('AgentRenderMetrics_10k', 'about 10,000')} series of 218 checks (the agent's real
 /metrics path: FleetView, MetricsRenderer, process metrics); the other three render the same 10,000
 `atalaya_probes_total` series (ExpositionWriter_LabelSets_10k with each check's provider/model
 labels rendered once, as the agent does).
