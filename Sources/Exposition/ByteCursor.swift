@@ -95,11 +95,10 @@ struct ByteCursor {
         return
       }
     }
-    let text = value.description
-    let done: Void? = text.utf8.withContiguousStorageIfAvailable { put($0) }
-    if done == nil {
-      for byte in text.utf8 { put(byte) }
-    }
+    // The shortest round-trip digits, as `description` has them, without making a String.
+    var sink = DigitSink(cursor: self)
+    value.write(to: &sink)
+    self = sink.cursor
   }
 
   /// Writes the decimal digits of `value`, left-padded with zeros to `minimumDigits`.
@@ -119,5 +118,21 @@ struct ByteCursor {
       rest /= 10
     }
     position += length
+  }
+}
+
+/// Receives `Double.write(to:)`'s characters as bytes. The standard library formats a
+/// Double into a buffer on the stack and hands it to the stream's `_writeASCII`; this sink
+/// copies them straight into the line. (`description` returns a String, which is a heap
+/// allocation when longer than 15 bytes: most latency quantiles and success ratios, one
+/// per series, were about 1,100 allocations per scrape of 10,000 series.)
+private struct DigitSink: TextOutputStream {
+  var cursor: ByteCursor
+
+  mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { cursor.put(buffer) }
+
+  mutating func write(_ string: String) {
+    var text = string
+    text.withUTF8 { cursor.put($0) }
   }
 }

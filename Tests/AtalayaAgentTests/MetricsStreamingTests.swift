@@ -59,6 +59,40 @@ import Testing
     #expect((await render(view, into: &renderer)).flatMap { $0 } == whole)
   }
 
+  /// The kept renderer finds each check's row by its position in the last scrape: after a
+  /// reload that reorders, removes and adds checks, it renders what a new renderer renders.
+  @Test func aKeptRendererFollowsAReloadThatReordersChecks() async {
+    var fleet = fleet(providers: 3, models: 3)
+    var kept = MetricsRenderer()
+    _ = await render(fleet.view(at: time.now()), into: &kept)
+    var config = fleet.config
+    config.providers.reverse()
+    config.providers[0].checks.reverse()
+    config.providers[1].checks.removeFirst()
+    config.providers[2].checks.append(CheckConfig(model: "model-new", slow: .seconds(2)))
+    fleet.apply(config)
+    // Each check gets a status of its own, so a row read for the wrong check shows.
+    for (n, (provider, check)) in config.allChecks.enumerated() {
+      fleet.record(
+        ProbeOutcome(
+          check: check.id(provider: provider.name), result: .serverError,
+          startedAt: time.now(), httpStatus: 500 + n, timings: PhaseTimings(total: 0.1)))
+    }
+    let view = fleet.view(at: time.now())
+    var fresh = MetricsRenderer()
+    let expected = await render(view, into: &fresh).flatMap { $0 }
+    #expect(await render(view, into: &kept).flatMap { $0 } == expected)
+    let text = String(decoding: expected, as: UTF8.self)
+    // The view and the rows put each check's own values under its labels.
+    for (n, (provider, check)) in config.allChecks.enumerated() {
+      let line =
+        "atalaya_probe_http_status{provider=\"\(provider.name)\",model=\"\(check.model)\"} \(500 + n)\n"
+      #expect(text.contains(line), "\(line)")
+    }
+    #expect(!text.contains(#"provider="provider1",model="model-0""#))
+    #expect(text.contains(#"provider="provider0",model="model-new""#))
+  }
+
   @Test func aSmallFleetIsOnePiece() async {
     var renderer = MetricsRenderer()
     let pieces = await render(fleet(providers: 1, models: 2).view(at: time.now()), into: &renderer)

@@ -25,6 +25,10 @@ import Testing
     #expect(render(1.5) == "1.5")
     #expect(render(-2.25) == "-2.25")
     #expect(render(0.1 + 0.2) == "0.30000000000000004")
+    // Longer than a small String: the digits go straight into the line.
+    #expect(render(2.0 / 3.0) == "0.6666666666666666")
+    #expect(render(-2.2250738585072014e-308) == "-2.2250738585072014e-308")
+    #expect(render(-.greatestFiniteMagnitude) == "-1.7976931348623157e+308")
     #expect(render(1e-5) == "1e-05")
     #expect(render(1e20) == "1e+20")
     #expect(render(.nan) == "NaN")

@@ -95,9 +95,18 @@ extension MetricsRenderer {
   /// Fills ``rows`` from `view`, one per check in view order: the check's kept row updated,
   /// or a new one the first time a check is seen. Rows of checks a reload removed are dropped.
   mutating func fillRows(_ view: FleetView) {
+    // The last scrape's order is normally this one's: a check's row is found at its
+    // position, and the dictionary is looked up (two strings hashed) only when it is not.
+    swap(&rows, &previousRows)
     rows.removeAll(keepingCapacity: true)
+    defer { previousRows.removeAll(keepingCapacity: true) }
     for c in view.checks {
-      if let row = checkRows[c.id] {
+      let position = rows.count
+      if position < previousRows.count && previousRows[position].id == c.id {
+        let row = previousRows[position]
+        row.update(c, at: view.at)
+        rows.append(row)
+      } else if let row = checkRows[c.id] {
         row.update(c, at: view.at)
         rows.append(row)
       } else {

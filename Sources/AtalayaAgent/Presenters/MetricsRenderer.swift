@@ -12,8 +12,10 @@ struct MetricsRenderer: Sendable {
   var writer = ExpositionWriter(capacity: pieceSize * 2)
   /// The row of every check seen so far (see ``fillRows(_:)``).
   var checkRows: [CheckID: CheckRow] = [:]
-  /// The rows of the scrape being rendered, in view order (kept for its capacity).
+  /// The rows of the scrape being rendered (or the last one), in view order.
   var rows: [CheckRow] = []
+  /// The last scrape's rows while ``fillRows(_:)`` fills ``rows`` (kept for its capacity).
+  var previousRows: [CheckRow] = []
   let version: String
 
   init(version: String = AtalayaVersion.current) { self.version = version }
@@ -27,9 +29,8 @@ struct MetricsRenderer: Sendable {
   ) async rethrows {
     writer.reset()
     fillRows(view)
-    defer {  // hold none of the view's data between scrapes
+    defer {  // hold none of the view's data between scrapes; the order is kept
       for row in rows { row.clearViewData() }
-      rows.removeAll(keepingCapacity: true)
     }
 
     writer.family(Catalogue.probeSuccess)

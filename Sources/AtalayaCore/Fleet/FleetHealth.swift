@@ -100,11 +100,23 @@ public struct FleetHealth: Sendable {
   public func view(at now: Timestamp) -> FleetView {
     var providers: [ProviderView] = []
     providers.reserveCapacity(config.providers.count)
+    // The table is in config order: the next entry is normally the check's own, and the
+    // index is looked up (two strings hashed) only when it is not.
+    var next = 0
     for provider in config.providers {
       var checks: [CheckView] = []
       checks.reserveCapacity(provider.checks.count)
       for check in provider.checks {
-        guard let i = index[check.id(provider: provider.name)] else { continue }
+        let id = check.id(provider: provider.name)
+        let i: Int
+        if next < table.count && table[next].id == id {
+          i = next
+        } else if let found = index[id] {
+          i = found
+        } else {
+          continue
+        }
+        next = i + 1
         var view = checkView(table[i], at: now)
         view.policy = policy
         checks.append(view)
