@@ -2,6 +2,12 @@ import Testing
 
 @testable import AtalayaCore
 
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
 /// The window's sketches in one store read back exactly as per-bucket sketches would.
 @Suite struct SketchRingTests {
   /// Loopback-like latencies: 0.3 ms to about 1.5 ms, spread over many bins.
@@ -64,6 +70,27 @@ import Testing
     #expect(sketch.binCount == 1)
     #expect(ring.entries.count == 2)
     #expect(ring.sketch(at: 0).isEmpty)
+  }
+
+  /// Issue 14 review: a state file claiming billions of values in a bin made a restored
+  /// position split them into 65,535-value entries (65,537 per bin, 4 bytes each).
+  @Test func anImplausibleSavedSketchIsScaledDownWhenRestored() throws {
+    let json = #"{"idx":[0,5,40],"cnt":[4294967295,4294967295,2147483647],"sum":1e10}"#
+    let claimed = try JSONDecoder().decode(LatencySketch.self, from: Data(json.utf8))
+    var ring = SketchRing(count: 2)
+    ring.set(claimed, at: 0)
+    let restored = ring.sketch(at: 0)
+    #expect(restored.count <= Int(SketchRing.maxRestoredCount))
+    #expect(restored.binCount == 3)
+    #expect(ring.entries.count <= 3 + 16)
+    for q in [0.1, 0.5, 0.9] { #expect(restored.quantile(q) == claimed.quantile(q)) }
+    let mean = try #require(restored.mean)
+    #expect(abs(mean - 1e10 / Double(claimed.count)) / mean < 1e-6)
+    // A day of a check probed every 100 ms, all in one bin, is kept as it is.
+    var day = LatencySketch()
+    for _ in 0..<864_000 { day.add(0.25) }
+    ring.set(day, at: 1)
+    #expect(ring.sketch(at: 1) == day)
   }
 
   @Test func aSavedSketchIsRestoredExactly() {

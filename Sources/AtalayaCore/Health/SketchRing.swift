@@ -105,16 +105,28 @@ struct SketchRing: Sendable {
   mutating func set(_ sketch: LatencySketch, at p: Int) {
     clear(p)
     guard !sketch.isEmpty else { return }
+    // A state file is outside input: a sketch claiming more values than a position can
+    // hold is scaled down to that, bin by bin (its quantiles keep their shape), so that a
+    // restored position never takes more than about one entry per bin.
+    let total = UInt64(sketch.count)
+    let scaled = total > Self.maxRestoredCount
+    var kept: UInt64 = 0
     for bin in sketch.bins {
-      var left = bin.count
+      var left = UInt64(bin.count)
+      if scaled { left = max(1, left * Self.maxRestoredCount / total) }
+      kept += left
       while left > 0 {
-        let part = min(left, UInt32(UInt16.max))
+        let part = min(left, UInt64(UInt16.max))
         addEntry(Entry(index: bin.index, count: UInt16(part)), at: p)
         left -= part
       }
     }
-    sums[p] = sketch.sum
+    sums[p] = scaled ? sketch.sum * (Double(kept) / Double(total)) : sketch.sum
   }
+
+  /// The most values a restored position keeps: more than a day of a check probed every
+  /// 100 ms (the shortest interval: 864,000), about 16 entries beyond one per bin.
+  static let maxRestoredCount: UInt64 = 1_000_000
 
   /// The sketch of position `p`.
   func sketch(at p: Int) -> LatencySketch { sketch(of: CollectionOfOne(p)) }
