@@ -1,6 +1,7 @@
-import AtalayaCore
 import AtalayaTestSupport
 import Testing
+
+@testable import AtalayaCore
 
 /// Tiered uptime buckets on a manual clock: 30 days of probes simulated in milliseconds.
 @Suite struct UptimeHistoryTests {
@@ -135,6 +136,47 @@ import Testing
       )
       .encode())
     #expect(partial.checks.first?.value == h)
+  }
+
+  /// `totals` sums runs of the arrays or takes the ring's kept sums (all of it, or its
+  /// tracked span) less what a span leaves out; it must read what the buckets say, slot by slot, while a ring fills, once it wraps,
+  /// after gaps, a clock stepped back, a restore, and for spans reaching before or after
+  /// the data.
+  @Test func totalsAreTheSumOfTheBuckets() throws {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+    var ring = BucketRing<UInt16>(
+      bucketSeconds: 60, count: 50, keepsLatency: false, trackedSlots: 12)
+    var t = start
+    for step in 0..<2_000 {
+      // Mostly the next minute or so, sometimes a gap longer than the ring.
+      t = t + .seconds(next(20) == 0 ? 60 * (1 + next(120)) : 1 + next(90))
+      if next(400) == 0 { t = t - .seconds(60 * 60) }  // the clock stepped back an hour
+      ring.add(success: next(5) != 0, slot: ring.slot(of: t))
+      if next(8) == 0 {  // a late record, into an older bucket
+        ring.add(success: next(2) == 0, slot: ring.slot(of: t) - Int64(next(30)))
+      }
+      if next(100) == 0 {
+        var restored = BucketRing<UInt16>(
+          bucketSeconds: 60, count: 50, keepsLatency: false, trackedSlots: 12)
+        try restored.restore(ring.saved)
+        ring = restored
+      }
+      for _ in 0..<3 {
+        let now = t + .seconds(next(4) == 0 ? 60 * next(80) : 0)
+        let slots = next(2) == 0 ? 12 : 1 + next(70)  // the tracked span, or any
+        let buckets = ring.buckets(slots: slots, at: now)
+        let expected = (
+          buckets.reduce(0) { $0 + $1.counted }, buckets.reduce(0) { $0 + $1.succeeded }
+        )
+        let got = ring.totals(slots: slots, at: now)
+        #expect(got == expected, "step \(step), \(slots) slots at \(now.seconds)")
+        if got != expected { return }
+      }
+    }
   }
 
   @Test func theHistorySurvivesEncoding() throws {

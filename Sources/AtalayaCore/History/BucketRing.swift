@@ -22,11 +22,23 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
   public internal(set) var latest: Int64?
   /// While filling: the slot at position 0. Nil once the arrays are a full ring.
   var origin: Int64?
+  /// The sums of every bucket held (kept as buckets are added to and cleared): a span that
+  /// covers most of the ring is read as these less what it leaves out.
+  private(set) var heldCounted: UInt64 = 0
+  private(set) var heldSucceeded: UInt64 = 0
+  /// A span of the newest buckets whose sums are kept as well (an hour of minutes, a week of
+  /// hours): a scrape reads it for every check, and summing it touched a kilobyte of cold
+  /// arrays per check. 0: none.
+  public let trackedSlots: Int
+  /// The sums of the buckets of slots `latest − trackedSlots + 1 ... latest`.
+  private(set) var trackedCounted: UInt64 = 0
+  private(set) var trackedSucceeded: UInt64 = 0
 
-  public init(bucketSeconds: Int64, count: Int, keepsLatency: Bool) {
+  public init(bucketSeconds: Int64, count: Int, keepsLatency: Bool, trackedSlots: Int = 0) {
     self.bucketSeconds = bucketSeconds
     self.count = count
     self.keepsLatency = keepsLatency
+    self.trackedSlots = min(max(trackedSlots, 0), count)
     counted = []
     succeeded = []
     p95 = []
@@ -63,6 +75,12 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
       return nil
     }
     guard slot > latest else { return nil }
+    if trackedSlots > 0 {  // the buckets the tracked span leaves behind
+      let w = Int64(trackedSlots)
+      let left = sum(from: latest - w + 1, to: min(latest, slot - w))
+      trackedCounted &-= left.counted
+      trackedSucceeded &-= left.succeeded
+    }
     if let origin {
       let span = slot.subtractingReportingOverflow(origin)
       if !span.overflow, span.partialValue < Int64(count) {
@@ -76,6 +94,8 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
     let clear = gap.overflow ? count : Int(min(gap.partialValue, Int64(count)))
     for k in 0..<clear {
       let i = index(slot - Int64(k))
+      heldCounted &-= UInt64(counted[i])
+      heldSucceeded &-= UInt64(succeeded[i])
       counted[i] = 0
       succeeded[i] = 0
       if keepsLatency { p95[i] = .nan }
@@ -140,9 +160,18 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
     // fast clock). Start over rather than drop every record until time catches up.
     if let latest, slot <= latest - Int64(count) { reset() }
     advance(to: slot)
-    guard let i = position(slot) else { return }
-    if counted[i] < Count.max { counted[i] += 1 }
-    if success, succeeded[i] < Count.max { succeeded[i] += 1 }
+    guard let i = position(slot), let latest else { return }
+    let tracked = slot > latest - Int64(trackedSlots)
+    if counted[i] < Count.max {
+      counted[i] += 1
+      heldCounted &+= 1
+      if tracked { trackedCounted &+= 1 }
+    }
+    if success, succeeded[i] < Count.max {
+      succeeded[i] += 1
+      heldSucceeded &+= 1
+      if tracked { trackedSucceeded &+= 1 }
+    }
   }
 
   mutating func reset() {
@@ -151,6 +180,23 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
     p95 = []
     latest = nil
     origin = nil
+    heldCounted = 0
+    heldSucceeded = 0
+    trackedCounted = 0
+    trackedSucceeded = 0
+  }
+
+  /// Sums every bucket and the tracked span again (after the arrays were replaced).
+  mutating func recountHeld() {
+    heldCounted = counted.reduce(0) { $0 &+ UInt64($1) }
+    heldSucceeded = succeeded.reduce(0) { $0 &+ UInt64($1) }
+    trackedCounted = 0
+    trackedSucceeded = 0
+    if let latest, trackedSlots > 0 {
+      let tracked = sum(from: latest - Int64(trackedSlots) + 1, to: latest)
+      trackedCounted = tracked.counted
+      trackedSucceeded = tracked.succeeded
+    }
   }
 
   mutating func setP95(_ seconds: Double?, slot: Int64) {
@@ -159,22 +205,63 @@ public struct BucketRing<Count: FixedWidthInteger & UnsignedInteger & Sendable>:
   }
 
   /// Counted and succeeded probes in the `slots` buckets ending at `now`'s slot.
+  ///
+  /// A scrape reads 1h, 24h, 7d and 30d of every check, about 2,400 buckets each if summed
+  /// one by one. A span that holds most of the ring (24h of the minutes, 30d of the hours)
+  /// is the ring's kept sums less the few buckets it leaves out; a shorter one is summed
+  /// directly, in at most two runs of the arrays (a ring wraps once).
+  @inline(__always)
   public func totals(slots: Int, at now: Timestamp) -> (counted: UInt64, succeeded: UInt64) {
-    guard let latest else { return (0, 0) }
-    let end = min(slot(of: now), latest)
-    let start = max(slot(of: now) - Int64(max(slots, 0)) + 1, latest - Int64(count) + 1)
+    guard let latest, !counted.isEmpty else { return (0, 0) }
+    let nowSlot = slot(of: now)
+    // The first slot with a bucket: the origin while filling, else a ring's length back.
+    let first = origin ?? (latest - Int64(count) + 1)
+    let end = min(nowSlot, latest)
+    let start = max(nowSlot - Int64(max(slots, 0)) + 1, first)
     guard start <= end else { return (0, 0) }
-    var c: UInt64 = 0
-    var s: UInt64 = 0
-    var slot = start
-    while slot <= end {
-      if let i = position(slot) {
-        c &+= UInt64(counted[i])
-        s &+= UInt64(succeeded[i])
-      }
-      slot += 1
+    if slots == trackedSlots && trackedSlots > 0 && nowSlot >= latest {
+      // The window ends at `latest` and starts within the tracked span: the span's sums
+      // less its buckets before the window (as many as slots since `latest`).
+      let excluded = sum(from: latest - Int64(trackedSlots) + 1, to: start - 1)
+      return (trackedCounted &- excluded.counted, trackedSucceeded &- excluded.succeeded)
     }
-    return (c, s)
+    let inside = end - start + 1
+    let outside = (latest - first + 1) - inside
+    guard outside < inside else { return sum(from: start, to: end) }
+    let before = sum(from: first, to: start - 1)
+    let after = sum(from: end + 1, to: latest)
+    return (
+      heldCounted &- before.counted &- after.counted,
+      heldSucceeded &- before.succeeded &- after.succeeded
+    )
+  }
+
+  /// The sums of the held buckets of slots `from...to` (none when `from > to`).
+  private func sum(from: Int64, to: Int64) -> (counted: UInt64, succeeded: UInt64) {
+    guard let latest, !counted.isEmpty else { return (0, 0) }
+    // Only slots with a bucket: from the origin (or a ring's length back) to `latest`.
+    let from = max(from, origin ?? (latest - Int64(count) + 1))
+    let to = min(to, latest)
+    guard from <= to, let start = position(from) else { return (0, 0) }
+    let length = Int(to - from) + 1
+    if start + length <= counted.count {
+      return sum(start..<start + length)
+    }
+    let head = sum(start..<counted.count)
+    let tail = sum(0..<length - (counted.count - start))
+    return (head.counted &+ tail.counted, head.succeeded &+ tail.succeeded)
+  }
+
+  /// The sums of one run of positions.
+  private func sum(_ positions: Range<Int>) -> (counted: UInt64, succeeded: UInt64) {
+    func total(_ values: [Count]) -> UInt64 {
+      values.withUnsafeBufferPointer { buffer in
+        var t: UInt64 = 0
+        for i in positions { t &+= UInt64(buffer[i]) }
+        return t
+      }
+    }
+    return (total(counted), total(succeeded))
   }
 
   /// The buckets ending at `now`'s slot, oldest first: start, counted, succeeded, p95.

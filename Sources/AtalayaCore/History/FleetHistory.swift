@@ -3,27 +3,49 @@
 /// the agent behind a lock and saved to `history.json`.
 public struct FleetHistory: Sendable {
   public private(set) var config: AtalayaConfig
-  public private(set) var checks: [CheckID: UptimeHistory]
+  /// Every check's history, in config order (read in place: a scrape reads every check's,
+  /// and a history bound out of a dictionary is a copy of its arrays' references).
+  private(set) var table: [UptimeHistory]
+  /// Each check's id and where its history is in ``table``.
+  private(set) var ids: [CheckID]
+  private var index: [CheckID: Int]
   public private(set) var incidents: IncidentLog
   /// Providers whose `rate_limited` probes count.
   private var countsRateLimited: Set<String> = []
 
   public init(config: AtalayaConfig) {
     self.config = config
-    checks = [:]
+    table = []
+    ids = []
+    index = [:]
     incidents = IncidentLog(closeAfter: config.incidents.closeAfter)
     apply(config)
   }
 
+  /// Every configured check's history.
+  public var checks: [CheckID: UptimeHistory] {
+    Dictionary(zip(ids, table), uniquingKeysWith: { first, _ in first })
+  }
+
+  /// The history of check `id`, nil when it is not configured.
+  public func history(of id: CheckID) -> UptimeHistory? { index[id].map { table[$0] } }
+
   /// Switches to `config`: checks that still exist keep their history; removed ones are
   /// dropped; incidents of removed providers are resolved.
   public mutating func apply(_ config: AtalayaConfig, at now: Timestamp? = nil) {
-    var next: [CheckID: UptimeHistory] = [:]
+    var nextTable: [UptimeHistory] = []
+    var nextIDs: [CheckID] = []
+    var nextIndex: [CheckID: Int] = [:]
     for (provider, check) in config.allChecks {
       let id = check.id(provider: provider.name)
-      next[id] = checks[id] ?? UptimeHistory()
+      guard nextIndex[id] == nil else { continue }  // validation rejects duplicates anyway
+      nextIndex[id] = nextTable.count
+      nextIDs.append(id)
+      nextTable.append(index[id].map { table[$0] } ?? UptimeHistory())
     }
-    checks = next
+    table = nextTable
+    ids = nextIDs
+    index = nextIndex
     self.config = config
     countsRateLimited = Set(config.providers.filter(\.countRateLimited).map(\.name))
     incidents.closeAfter = config.incidents.closeAfter
@@ -33,7 +55,7 @@ public struct FleetHistory: Sendable {
   /// Records one probe outcome: counted probes (not `rate_limited` unless the provider
   /// counts it) go into the check's history; failures into the provider's open incident.
   public mutating func record(_ outcome: ProbeOutcome) {
-    guard checks[outcome.check] != nil else { return }
+    guard let i = index[outcome.check] else { return }
     if !outcome.result.isSuccess {
       incidents.recordFailure(
         provider: outcome.check.provider, result: outcome.result, message: outcome.message)
@@ -41,7 +63,7 @@ public struct FleetHistory: Sendable {
     if outcome.result == .rateLimited && !countsRateLimited.contains(outcome.check.provider) {
       return
     }
-    checks[outcome.check]!.record(
+    table[i].record(
       success: outcome.result.isSuccess, latency: outcome.latency, at: outcome.startedAt)
   }
 
@@ -49,7 +71,8 @@ public struct FleetHistory: Sendable {
   /// provider held open (a spent quota for a month, a refused key) is unavailable, not
   /// unobserved.
   public mutating func recordHeld(_ id: CheckID, at t: Timestamp) {
-    checks[id]?.record(success: false, latency: nil, at: t)
+    guard let i = index[id] else { return }
+    table[i].record(success: false, latency: nil, at: t)
   }
 
   /// Feeds every provider's status of `view` to the incident log.
@@ -82,7 +105,19 @@ public struct FleetHistory: Sendable {
 
   /// The success ratio of one check over `range`, nil without data.
   public func uptime(_ id: CheckID, _ range: UptimeRange, at now: Timestamp) -> Double? {
-    checks[id]?.uptime(range, at: now)
+    guard let i = index[id] else { return nil }
+    return table[i].uptime(range, at: now)
+  }
+
+  /// Counted and succeeded probes of check `id` over each of `UptimeRange.allCases`, in that
+  /// order; nil when the check is not configured.
+  public func uptimeTotals(_ id: CheckID, at now: Timestamp)
+    -> (counted: SIMD4<UInt64>, succeeded: SIMD4<UInt64>)?
+  {
+    guard let i = index[id] else { return nil }
+    // Through a pointer: calling the method on `table[i]` copied the history first (a
+    // retain and release of each of its arrays), which was most of the cost.
+    return table.withUnsafeBufferPointer { ($0.baseAddress! + i).pointee.uptimeTotals(at: now) }
   }
 
   /// A provider's success ratio over `range`: its checks' counted probes summed.
@@ -91,8 +126,8 @@ public struct FleetHistory: Sendable {
   {
     var counted: UInt64 = 0
     var succeeded: UInt64 = 0
-    for (id, h) in checks where id.provider == provider {
-      let t = h.totals(over: range.duration, at: now)
+    for (i, id) in ids.enumerated() where id.provider == provider {
+      let t = table[i].totals(over: range.duration, at: now)
       counted &+= t.counted
       succeeded &+= t.succeeded
     }
@@ -104,13 +139,13 @@ public struct FleetHistory: Sendable {
   public func buckets(provider: String, model: String?, _ range: HistoryRange, at now: Timestamp)
     -> [HistoryBucket]?
   {
-    let matching = checks.filter {
-      $0.key.provider == provider && (model == nil || $0.key.model == model)
+    let matching = ids.indices.filter {
+      ids[$0].provider == provider && (model == nil || ids[$0].model == model)
     }
     guard !matching.isEmpty else { return nil }
     var out: [HistoryBucket]?
-    for (_, h) in matching.sorted(by: { $0.key < $1.key }) {
-      let b = h.buckets(range, at: now)
+    for i in matching.sorted(by: { ids[$0] < ids[$1] }) {
+      let b = table[i].buckets(range, at: now)
       guard var sum = out else {
         out = b
         continue
@@ -136,7 +171,8 @@ public struct FleetHistory: Sendable {
         var counted: UInt64 = 0
         var succeeded: UInt64 = 0
         for id in covered {
-          guard let t = checks[id]?.totals(over: window, at: now) else { continue }
+          guard let i = index[id] else { continue }
+          let t = table[i].totals(over: window, at: now)
           counted &+= t.counted
           succeeded &+= t.succeeded
         }
@@ -147,7 +183,9 @@ public struct FleetHistory: Sendable {
 
   /// Restores saved histories (for configured checks) and the incident log.
   public mutating func restore(_ snapshot: HistorySnapshot) {
-    for (id, h) in snapshot.checks where checks[id] != nil { checks[id] = h }
+    for (id, h) in snapshot.checks {
+      if let i = index[id] { table[i] = h }
+    }
     var log = snapshot.incidents
     log.closeAfter = config.incidents.closeAfter
     // Providers removed while the agent was stopped: their open incidents end then.
@@ -161,5 +199,5 @@ public struct FleetHistory: Sendable {
   }
 
   /// Bytes the uptime histories hold.
-  public var storageBytes: Int { checks.values.reduce(0) { $0 + $1.storageBytes } }
+  public var storageBytes: Int { table.reduce(0) { $0 + $1.storageBytes } }
 }

@@ -155,6 +155,7 @@ extension BucketRing {
     }
     origin = nil
     self.latest = latest
+    recountHeld()
   }
 
   static func base64<T: FixedWidthInteger>(_ values: [T]) -> String {

@@ -29,7 +29,7 @@ extension FleetHistory {
   public func view(at now: Timestamp) -> HistoryView {
     var view = HistoryView(at: now)
     var sums: [String: [UptimeRange: (UInt64, UInt64)]] = [:]
-    for (id, h) in checks {
+    for (id, h) in zip(ids, table) {
       var ranges: [UptimeRange: Double] = [:]
       for range in UptimeRange.allCases {
         let t = h.totals(over: range.duration, at: now)

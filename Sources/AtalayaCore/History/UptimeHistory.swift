@@ -20,8 +20,9 @@ public struct UptimeHistory: Sendable, Equatable {
   static let latencyBinStep = 2
 
   public init() {
-    minutes = BucketRing(bucketSeconds: 60, count: 1440, keepsLatency: false)
-    hours = BucketRing(bucketSeconds: 3600, count: 720, keepsLatency: true)
+    // The spans /metrics reads besides whole rings: `1h` of the minutes, `7d` of the hours.
+    minutes = BucketRing(bucketSeconds: 60, count: 1440, keepsLatency: false, trackedSlots: 60)
+    hours = BucketRing(bucketSeconds: 3600, count: 720, keepsLatency: true, trackedSlots: 7 * 24)
     days = BucketRing(bucketSeconds: 86_400, count: 90, keepsLatency: true)
     hourSketch = SketchRing(count: 1, binStep: Self.latencyBinStep)
     daySketch = SketchRing(count: 1, binStep: Self.latencyBinStep)
@@ -51,6 +52,7 @@ public struct UptimeHistory: Sendable, Equatable {
 
   /// Counted and succeeded probes over the last `window` at `now`, from the finest tier
   /// that covers it (windows up to 90 days).
+  @inline(__always)
   public func totals(over window: Duration, at now: Timestamp) -> (
     counted: UInt64, succeeded: UInt64
   ) {
@@ -62,6 +64,22 @@ public struct UptimeHistory: Sendable, Equatable {
       return hours.totals(slots: Int((seconds / 3600).rounded(.up)), at: now)
     }
     return days.totals(slots: Int((min(seconds, 90 * 86_400) / 86_400).rounded(.up)), at: now)
+  }
+
+  /// Counted and succeeded probes over each of `UptimeRange.allCases`, in that order (what
+  /// a scrape reads of every check, in one call).
+  @inline(__always)
+  public func uptimeTotals(at now: Timestamp) -> (
+    counted: SIMD4<UInt64>, succeeded: SIMD4<UInt64>
+  ) {
+    var counted = SIMD4<UInt64>.zero
+    var succeeded = SIMD4<UInt64>.zero
+    for (index, range) in UptimeRange.allCases.enumerated() where index < 4 {
+      let t = totals(over: range.duration, at: now)
+      counted[index] = t.counted
+      succeeded[index] = t.succeeded
+    }
+    return (counted, succeeded)
   }
 
   /// The success ratio over `range`, nil without data.
