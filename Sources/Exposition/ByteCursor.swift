@@ -76,16 +76,19 @@ struct ByteCursor {
       putUnsigned(UInt64(magnitude))
       return
     }
-    // Up to six decimals below 1e9: the decimal is at most 15 significant digits, so if
-    // it reads back as `value` it is the unique shortest one, the same as `description`.
+    // Up to nine decimals below 1e6, six below 1e9: the decimal is at most 15 significant
+    // digits, so if it reads back as `value` it is the unique shortest one (with trailing
+    // zeros dropped), the same as `description`.
     if magnitude >= 1e-3 && magnitude < 1e9 {
-      let scaled = (magnitude * 1e6).rounded()
-      if scaled / 1e6 == magnitude {
-        let micros = UInt64(scaled)
+      let (scale, decimals): (Double, Int) = magnitude < 1e6 ? (1e9, 9) : (1e6, 6)
+      let scaled = (magnitude * scale).rounded()
+      if scaled / scale == magnitude {
+        let units = UInt64(scaled)
+        let one: UInt64 = decimals == 9 ? 1_000_000_000 : 1_000_000
         if value < 0 { put(UInt8(ascii: "-")) }
-        putUnsigned(micros / 1_000_000)
-        var fraction = micros % 1_000_000
-        var digits = 6
+        putUnsigned(units / one)
+        var fraction = units % one
+        var digits = decimals
         while fraction % 10 == 0 {
           fraction /= 10
           digits -= 1

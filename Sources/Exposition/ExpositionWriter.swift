@@ -6,13 +6,16 @@
 /// same family only their line. Starting a family again after another one is a
 /// programming error (debug-asserted). Call ``reset()`` and render again for the next
 /// scrape: the buffer keeps its capacity, so steady-state rendering does not allocate
-/// per series (each line is formatted in stack memory and appended with one copy).
+/// per series (each line is formatted in place at the end of the buffer).
 public struct ExpositionWriter: Sendable {
   /// The HTTP `Content-Type` of the rendered text.
   public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-  /// The rendered exposition so far.
-  public private(set) var bytes: [UInt8]
+  /// The buffer: the text so far is `storage[..<count]`, the rest room already allocated
+  /// (so a line is formatted where it goes, without a copy or a capacity check per byte).
+  private var storage: [UInt8]
+  /// Bytes of text in ``storage``.
+  public private(set) var count = 0
 
   /// The family whose samples are being written (its header is already out).
   private var openFamily: EncodedFamily?
@@ -25,13 +28,18 @@ public struct ExpositionWriter: Sendable {
 
   /// Creates a writer whose buffer starts with room for `capacity` bytes.
   public init(capacity: Int = 64 * 1024) {
-    bytes = []
-    bytes.reserveCapacity(capacity)
+    storage = Array(repeating: 0, count: max(capacity, 256))
   }
+
+  /// The rendered exposition so far (a copy; for tests and small expositions).
+  public var bytes: [UInt8] { Array(storage[..<count]) }
+
+  /// Bytes the buffer holds room for.
+  public var capacity: Int { storage.count }
 
   /// Empties the buffer (keeping its capacity) for the next rendering.
   public mutating func reset() {
-    bytes.removeAll(keepingCapacity: true)
+    count = 0
     openFamily = nil
     #if DEBUG
       closedFamilies.removeAll(keepingCapacity: true)
@@ -41,11 +49,13 @@ public struct ExpositionWriter: Sendable {
 
   /// Hands the bytes written so far to `body` and empties the buffer, keeping the open family
   /// (and the checks against splitting one): a long exposition goes out in pieces, and the
-  /// buffer holds one piece at a time.
-  public mutating func flush(_ body: ([UInt8]) async throws -> Void) async rethrows {
-    guard !bytes.isEmpty else { return }
-    try await body(bytes)
-    bytes.removeAll(keepingCapacity: true)
+  /// buffer holds one piece at a time. The piece is a slice of the buffer itself, not a copy:
+  /// `body` copies what it keeps (a slice still held when writing resumes makes the buffer
+  /// copy itself first).
+  public mutating func flush(_ body: (ArraySlice<UInt8>) async throws -> Void) async rethrows {
+    guard count > 0 else { return }
+    try await body(storage[..<count])
+    count = 0
   }
 
   /// The rendered text as a String (for tests and logs; the server sends ``bytes``).
@@ -61,7 +71,7 @@ public struct ExpositionWriter: Sendable {
         "metric family \(f.name) written twice; write its samples together")
       openFamilyName = f.name
     #endif
-    bytes.append(contentsOf: f.encoded.header)
+    append(f.encoded.header)
     openFamily = f.encoded
   }
 
@@ -157,19 +167,37 @@ public struct ExpositionWriter: Sendable {
   /// Writes a sample whose labels are `labels` followed by the family's last label, `last`.
   public mutating func sample(_ f: MetricFamily, _ labels: LabelSet, _ last: String, value: Double)
   {
+    sample(f, labels, lastBound: 2 * last.utf8.count, value: value) { $0.putEscaped(last) }
+  }
+
+  /// Writes a sample whose labels are `labels` followed by the family's last label, `last`
+  /// (escaped once, see ``LabelValue``).
+  public mutating func sample(
+    _ f: MetricFamily, _ labels: LabelSet, _ last: LabelValue, value: Double
+  ) {
+    let text = last.bytes
+    sample(f, labels, lastBound: text.count, value: value) { $0.put(text) }
+  }
+
+  /// `name{labels,key="` + the last label's value as `putLast` writes it (at most
+  /// `lastBound` bytes) + `"} value`.
+  @inline(__always)
+  private mutating func sample(
+    _ f: MetricFamily, _ labels: LabelSet, lastBound: Int, value: Double,
+    _ putLast: (inout ByteCursor) -> Void
+  ) {
     assertSample(f, labels, extraLabels: 1)
     let name = f.encoded.nameBytes
     let key = f.encoded.labelKey(labels.count)
     let set = labels.bytes
-    let bound =
-      name.count + set.count + key.count + 2 * last.utf8.count + 6 + ByteCursor.maxValueBytes
+    let bound = name.count + set.count + key.count + lastBound + 6 + ByteCursor.maxValueBytes
     line(bound: bound) { cursor in
       cursor.put(name)
       cursor.put(UInt8(ascii: "{"))
       cursor.put(set)
       cursor.put(UInt8(ascii: ","))
       cursor.put(key)
-      cursor.putEscaped(last)
+      putLast(&cursor)
       cursor.put("\"} ")
       cursor.putValue(value)
     }
@@ -257,15 +285,14 @@ public struct ExpositionWriter: Sendable {
     // name + "_bucket{" + set + ",le=\"" + bound + "\"} " + count
     let lineBound = name.count + set.count + 16 + 2 * ByteCursor.maxValueBytes
     var cumulative: UInt64 = 0
-    for (upperBound, n) in zip(encoded.buckets, bucketCounts) {
-      cumulative &+= n
+    for index in 0..<min(encoded.buckets.count, bucketCounts.count) {
+      cumulative &+= bucketCounts[index]
+      let le = encoded.bucketLabel(index)  // `,le="0.25"} `
       line(bound: lineBound) { cursor in
         cursor.put(name)
         cursor.put("_bucket{")
         cursor.put(set)
-        cursor.put(",le=\"")
-        cursor.putValue(upperBound)
-        cursor.put("\"} ")
+        cursor.put(le)
         cursor.putUnsigned(cumulative)
       }
     }
@@ -313,8 +340,7 @@ public struct ExpositionWriter: Sendable {
     family(f)
   }
 
-  /// Formats one line (plus its newline) in stack memory sized for the worst case, then
-  /// appends it to ``bytes`` with a single copy.
+  /// Formats one line (plus its newline) in place, in room reserved for the worst case.
   @inline(__always)
   private mutating func line(
     _ encoded: EncodedFamily, labelBytes: Int, _ body: (inout ByteCursor) -> Void
@@ -328,19 +354,41 @@ public struct ExpositionWriter: Sendable {
     line(bound: bound, body)
   }
 
-  /// Formats one line of at most `bound` bytes before its newline (see ``line(_:labelBytes:_:)``).
+  /// Formats one line of at most `bound` bytes before its newline (see
+  /// ``line(_:labelBytes:_:)``) at the end of the buffer.
   @inline(__always)
   private mutating func line(bound: Int, _ body: (inout ByteCursor) -> Void) {
-    let bound = bound + 1
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { buffer in
-      let start = buffer.baseAddress!
-      var cursor = ByteCursor(start)
+    write(bound: bound + 1) { cursor in
       body(&cursor)
       cursor.put(UInt8(ascii: "\n"))
-      let length = cursor.position - start
-      assert(length <= bound, "line overflowed its reservation")
-      bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: length))
     }
+  }
+
+  /// Appends `bytes` as they are.
+  private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    write(bound: bytes.count) { $0.put(bytes) }
+  }
+
+  /// Writes at most `bound` bytes in place at the end of the buffer, growing it first if it
+  /// has not the room.
+  @inline(__always)
+  private mutating func write(bound: Int, _ body: (inout ByteCursor) -> Void) {
+    let start = count
+    if start + bound > storage.count { grow(toFit: start + bound) }
+    let written = storage.withUnsafeMutableBufferPointer { buffer in
+      let first = buffer.baseAddress! + start
+      var cursor = ByteCursor(first)
+      body(&cursor)
+      return cursor.position - first
+    }
+    assert(written <= bound, "a line overflowed its reservation")
+    count = start + written
+  }
+
+  /// Makes room for `needed` bytes at least, doubling the buffer.
+  private mutating func grow(toFit needed: Int) {
+    storage.append(
+      contentsOf: repeatElement(0, count: max(needed, storage.count * 2) - storage.count))
   }
 }
 

@@ -41,7 +41,7 @@ import Testing
 
   @Test func decimalFastPathMatchesShortestRepresentation() {
     var generator = SplitMix64(seed: 0x5EED)
-    for decimals in 1...7 {
+    for decimals in 1...11 {
       var scale = 1.0
       for _ in 0..<decimals { scale *= 10 }
       for _ in 0..<2_000 {
@@ -158,6 +158,10 @@ import Testing
     byValues.sample(Catalogue.probesTotal, values[0], values[1], "success", value: 7)
     bySet.sample(Catalogue.probePhaseSeconds, set, "a\"b", value: 0.25)
     byValues.sample(Catalogue.probePhaseSeconds, values[0], values[1], "a\"b", value: 0.25)
+    // A value escaped once (LabelValue) writes what escaping it at each line writes.
+    let kept = LabelValue("c\\d\"e\nf")
+    bySet.sample(Catalogue.probePhaseSeconds, set, kept, value: 0.5)
+    byValues.sample(Catalogue.probePhaseSeconds, values[0], values[1], kept.value, value: 0.5)
     let family = Catalogue.probeDurationSeconds
     let perBucket = family.buckets.indices.map { UInt64($0 % 3) }
     let cumulative = perBucket.indices.map { perBucket[...$0].reduce(0, +) }
@@ -166,6 +170,7 @@ import Testing
       family, values[0], values[1], cumulativeCounts: cumulative, sum: 0.5, count: 20)
     #expect(bySet.text == byValues.text)
     #expect(bySet.text.contains(#"atalaya_probes_total{provider="quote\" back"#))
+    #expect(bySet.text.contains(#"phase="c\\d\"e\nf"} 0.5"#))
   }
 
   @Test func anEmptyLabelSetWritesEmptyValues() {
@@ -189,11 +194,12 @@ import Testing
   @Test func resetKeepsCapacityAndRendersTheSameAgain() {
     var writer = renderCatalogue()
     let first = writer.bytes
-    let capacity = writer.bytes.capacity
+    let capacity = writer.capacity
     writer.reset()
     #expect(writer.bytes.isEmpty)
+    #expect(writer.count == 0)
     writer.sample(labelled, "a", "b", value: 1)
-    #expect(writer.bytes.capacity == capacity)
+    #expect(writer.capacity == capacity)
     #expect(writer.text.hasPrefix("# HELP t_labelled"))
     writer = renderCatalogue()
     // Same structure; only the process metrics can differ between renderings.
