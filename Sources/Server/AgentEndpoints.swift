@@ -4,7 +4,7 @@ public protocol AgentEndpoints: Sendable {
   /// The Prometheus text exposition (format 0.0.4).
   func renderMetrics() async -> [UInt8]
   /// The same exposition handed to `emit` in pieces as it is rendered (what /metrics sends).
-  func streamMetrics(_ emit: ([UInt8]) async throws -> Void) async rethrows
+  func streamMetrics(_ emit: (ArraySlice<UInt8>) async throws -> Void) async rethrows
   /// The JSON document served at /api/v1/status.
   func renderStatus() -> [UInt8]
   /// The JSON document served at /api/v1/alerts (active alerts).
@@ -66,7 +66,7 @@ public struct ReloadOutcome: Sendable, Equatable {
 
 extension AgentEndpoints {
   /// One piece: the whole rendered exposition.
-  public func streamMetrics(_ emit: ([UInt8]) async throws -> Void) async rethrows {
-    try await emit(await renderMetrics())
+  public func streamMetrics(_ emit: (ArraySlice<UInt8>) async throws -> Void) async rethrows {
+    try await emit(ArraySlice(await renderMetrics()))
   }
 }

@@ -30,16 +30,18 @@ import Testing
     return fleet
   }
 
-  func render(_ view: FleetView, into renderer: inout MetricsRenderer) async -> [[UInt8]] {
+  func render(_ fleet: FleetHealth, into renderer: inout MetricsRenderer) async -> [[UInt8]] {
     var pieces: [[UInt8]] = []
+    renderer.fillRows(fleet, at: time.now())
     await renderer.render(
-      view, reload: ReloadState(successful: true, lastSuccess: time.now()),
-      emit: { pieces.append($0) })
+      reload: ReloadState(successful: true, lastSuccess: time.now()),
+      emit: { pieces.append(Array($0)) })
+    await renderer.finish(process: nil, emit: { pieces.append(Array($0)) })
     return pieces
   }
 
   @Test func aLargeFleetGoesOutInBoundedPieces() async {
-    let view = fleet(providers: 20, models: 10).view(at: time.now())
+    let view = fleet(providers: 20, models: 10)
     var renderer = MetricsRenderer()
     let pieces = await render(view, into: &renderer)
     let whole = pieces.flatMap { $0 }
@@ -48,7 +50,7 @@ import Testing
     // A piece is cut between families: at most one piece plus the largest family.
     #expect(pieces.allSatisfy { $0.count < 3 * MetricsRenderer.pieceSize })
     // The buffer kept between scrapes stays at about one piece.
-    #expect(renderer.writer.bytes.capacity < 4 * MetricsRenderer.pieceSize)
+    #expect(renderer.writer.capacity < 4 * MetricsRenderer.pieceSize)
     // Put together, the pieces are one well-formed exposition: every family once, in order.
     let text = String(decoding: whole, as: UTF8.self)
     let types = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }
@@ -64,7 +66,7 @@ import Testing
   @Test func aKeptRendererFollowsAReloadThatReordersChecks() async {
     var fleet = fleet(providers: 3, models: 3)
     var kept = MetricsRenderer()
-    _ = await render(fleet.view(at: time.now()), into: &kept)
+    _ = await render(fleet, into: &kept)
     var config = fleet.config
     config.providers.reverse()
     config.providers[0].checks.reverse()
@@ -78,12 +80,11 @@ import Testing
           check: check.id(provider: provider.name), result: .serverError,
           startedAt: time.now(), httpStatus: 500 + n, timings: PhaseTimings(total: 0.1)))
     }
-    let view = fleet.view(at: time.now())
     var fresh = MetricsRenderer()
-    let expected = await render(view, into: &fresh).flatMap { $0 }
-    #expect(await render(view, into: &kept).flatMap { $0 } == expected)
+    let expected = await render(fleet, into: &fresh).flatMap { $0 }
+    #expect(await render(fleet, into: &kept).flatMap { $0 } == expected)
     let text = String(decoding: expected, as: UTF8.self)
-    // The view and the rows put each check's own values under its labels.
+    // The rows put each check's own values under its labels.
     for (n, (provider, check)) in config.allChecks.enumerated() {
       let line =
         "atalaya_probe_http_status{provider=\"\(provider.name)\",model=\"\(check.model)\"} \(500 + n)\n"
@@ -95,7 +96,7 @@ import Testing
 
   @Test func aSmallFleetIsOnePiece() async {
     var renderer = MetricsRenderer()
-    let pieces = await render(fleet(providers: 1, models: 2).view(at: time.now()), into: &renderer)
+    let pieces = await render(fleet(providers: 1, models: 2), into: &renderer)
     #expect(pieces.count == 1)
   }
 }

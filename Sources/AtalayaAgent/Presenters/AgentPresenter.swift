@@ -24,8 +24,6 @@ where C.Duration == Duration {
   private let readiness: Readiness
   private let reloader: ReloadService
   let current: CurrentConfig
-  /// /proc reads get their own queue: a scrape never waits behind a state file's fsync.
-  private let procIO: BlockingIO
   /// The exposition buffer, kept between scrapes (held only while rendering).
   private let renderer = Locked<MetricsRenderer?>(MetricsRenderer())
 
@@ -35,7 +33,7 @@ where C.Duration == Duration {
     silences: SilenceStore, deliverer: Deliverer<C>,
     store: StateStore,
     readiness: Readiness,
-    reloader: ReloadService, current: CurrentConfig, procIO: BlockingIO
+    reloader: ReloadService, current: CurrentConfig
   ) {
     self.time = time
     self.startedAt = startedAt
@@ -51,7 +49,6 @@ where C.Duration == Duration {
     self.readiness = readiness
     self.reloader = reloader
     self.current = current
-    self.procIO = procIO
   }
 
   /// The whole exposition in one array (tests and the render benchmark; the server streams).
@@ -62,11 +59,19 @@ where C.Duration == Duration {
   }
 
   /// The exposition, handed to `emit` piece by piece as it is rendered (about 64 KiB each):
-  /// the views are taken first, at one instant, and a scrape holds one piece at a time.
-  public func streamMetrics(_ emit: ([UInt8]) async throws -> Void) async rethrows {
-    let process = await processMetrics()
+  /// the stores are read first, at one instant, and a scrape holds one piece at a time.
+  public func streamMetrics(_ emit: (ArraySlice<UInt8>) async throws -> Void) async rethrows {
+    // Read in the scrape's task: procfs files are made from kernel memory on read (no disk
+    // to wait on), a few microseconds; the hop to a blocking-I/O thread and back cost more
+    // than the reads (about 25 µs of a 0.7 ms scrape of 10,000 series).
+    let process = ProcessMetrics.collect()
     let now = time.now()
-    let view = health.view(at: now)
+    // The kept renderer (its buffer and rows) is taken for the render and put back after;
+    // a scrape that overlaps another renders with a fresh one.
+    var renderer = self.renderer.withLock { $0.take() } ?? MetricsRenderer()
+    defer { self.renderer.withLock { if $0 == nil { $0 = renderer } } }
+    health.read(at: now) { renderer.fillRows($0, at: now) }
+    history.read { renderer.fillHistory($0, at: now) }
     let costMetrics = cost.metrics(at: now)
     let config = current.config
     var silenceCounts = silences.book.counts(at: now)
@@ -78,22 +83,11 @@ where C.Duration == Duration {
     let alerting = alerts.metrics(
       delivery: deliverer.metrics, silences: silenceCounts,
       maintenance: config.alerting.maintenance.map { ($0.name, $0.occurrence(at: now) != nil) })
-    let failures = store.writeFailures
-    let reload = reloader.gauges
-    let historyView = history.read { $0.view(at: now) }
-    let routeViews = routeViews(fleet: view, at: now)
-    // The kept renderer (its buffer and encoded label sets) is taken for the render and put
-    // back after; a scrape that overlaps another renders with a fresh one.
-    var renderer = self.renderer.withLock { $0.take() } ?? MetricsRenderer()
-    defer { self.renderer.withLock { if $0 == nil { $0 = renderer } } }
+    let routeViews = routes.isEmpty ? [] : routeViews(fleet: health.view(at: now), at: now)
     try await renderer.render(
-      view, reload: reload, cost: costMetrics, alerting: alerting, history: historyView,
-      routes: routeViews, stateWriteFailures: failures, process: process, emit: emit)
-  }
-
-  /// /proc reads, off the cooperative pool.
-  private func processMetrics() async -> ProcessMetricsSnapshot {
-    await procIO.run { ProcessMetrics.collect() }
+      reload: reloader.gauges, cost: costMetrics, alerting: alerting, routes: routeViews,
+      stateWriteFailures: store.writeFailures, emit: emit)
+    try await renderer.finish(process: process, emit: emit)
   }
 
   public func renderStatus() -> [UInt8] {

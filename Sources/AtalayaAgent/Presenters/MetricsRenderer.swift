@@ -1,36 +1,41 @@
 import AtalayaCore
 import Exposition
 
-/// Renders a ``FleetView`` as the Prometheus exposition, family by family in
-/// catalogue order, handing it out in pieces of about ``pieceSize`` bytes: 200 checks make
-/// about 1 MB of text, which a scrape never holds at once. Keeps its buffer between scrapes
-/// so steady-state renders do not grow it again.
+/// Renders the Prometheus exposition, family by family in catalogue order, handing it out in
+/// pieces of about ``pieceSize`` bytes: 200 checks make about 1 MB of text, which a scrape
+/// never holds at once. A scrape fills the rows from the stores in place (``fillRows(_:at:)``,
+/// ``fillHistory(_:at:)``), then ``render(reload:cost:alerting:routes:stateWriteFailures:emit:)``
+/// and ``finish(process:emit:)`` write them. Keeps its buffer and rows between scrapes so
+/// steady-state renders do not grow them again.
 struct MetricsRenderer: Sendable {
   /// How full the buffer gets before a piece goes out (checked between families).
   static let pieceSize = 64 << 10
 
   var writer = ExpositionWriter(capacity: pieceSize * 2)
-  /// The row of every check seen so far (see ``fillRows(_:)``).
+  /// The row of every check seen so far (see ``fillRows(_:at:)``).
   var checkRows: [CheckID: CheckRow] = [:]
   /// The rows of the scrape being rendered (or the last one), in view order.
   var rows: [CheckRow] = []
-  /// The last scrape's rows while ``fillRows(_:)`` fills ``rows`` (kept for its capacity).
+  /// The last scrape's rows while ``fillRows(_:at:)`` fills ``rows`` (kept for its capacity).
   var previousRows: [CheckRow] = []
+  /// The providers of the scrape, in config order.
+  var providers: [ProviderRow] = []
+  /// Incidents and SLOs of the scrape (see ``fillHistory(_:at:)``).
+  var historyFigures = HistoryFigures()
   let version: String
 
   init(version: String = AtalayaVersion.current) { self.version = version }
 
+  /// Writes every family but the process's from the rows filled for this scrape.
   mutating func render(
-    _ view: FleetView, reload: ReloadState, cost: CostMetrics? = nil,
-    alerting: AlertingMetrics? = nil, history: HistoryView? = nil, routes: [RouteView] = [],
-    stateWriteFailures: [String: UInt64] = [:],
-    process: ProcessMetricsSnapshot? = nil,
-    emit: ([UInt8]) async throws -> Void
+    reload: ReloadState, cost: CostMetrics? = nil, alerting: AlertingMetrics? = nil,
+    routes: [RouteView] = [], stateWriteFailures: [String: UInt64] = [:],
+    emit: (ArraySlice<UInt8>) async throws -> Void
   ) async rethrows {
     writer.reset()
-    fillRows(view)
-    defer {  // hold none of the view's data between scrapes; the order is kept
-      for row in rows { row.clearViewData() }
+    defer {  // hold none of the stores' data between scrapes; the order is kept
+      for row in rows { row.clearEntryData() }
+      historyFigures = HistoryFigures()
     }
 
     writer.family(Catalogue.probeSuccess)
@@ -54,11 +59,12 @@ struct MetricsRenderer: Sendable {
     writer.family(Catalogue.probePhaseSeconds)
     for r in rows {
       guard let t = r.last?.timings else { continue }
-      writer.sample(Catalogue.probePhaseSeconds, r.labels, "dns", value: t.dns)
-      writer.sample(Catalogue.probePhaseSeconds, r.labels, "connect", value: t.connect)
-      writer.sample(Catalogue.probePhaseSeconds, r.labels, "tls", value: t.tls)
-      writer.sample(Catalogue.probePhaseSeconds, r.labels, "first_byte", value: t.firstByte)
-      writer.sample(Catalogue.probePhaseSeconds, r.labels, "total", value: t.total)
+      let phases = Self.phaseValues
+      writer.sample(Catalogue.probePhaseSeconds, r.labels, phases[0], value: t.dns)
+      writer.sample(Catalogue.probePhaseSeconds, r.labels, phases[1], value: t.connect)
+      writer.sample(Catalogue.probePhaseSeconds, r.labels, phases[2], value: t.tls)
+      writer.sample(Catalogue.probePhaseSeconds, r.labels, phases[3], value: t.firstByte)
+      writer.sample(Catalogue.probePhaseSeconds, r.labels, phases[4], value: t.total)
       try await flushIfFull(emit)
     }
 
@@ -83,8 +89,8 @@ struct MetricsRenderer: Sendable {
 
     writer.family(Catalogue.probesTotal)
     for r in rows {
-      for (result, count) in zip(ResultClass.allCases, r.probes) {
-        writer.sample(Catalogue.probesTotal, r.labels, result.rawValue, value: Double(count))
+      for (result, count) in zip(Self.resultValues, r.probes) {
+        writer.sample(Catalogue.probesTotal, r.labels, result, value: Double(count))
       }
       try await flushIfFull(emit)
     }
@@ -101,7 +107,7 @@ struct MetricsRenderer: Sendable {
 
     writer.family(Catalogue.windowLatencySeconds)
     for r in rows {
-      for (index, label) in Catalogue.windowQuantiles.enumerated() {
+      for (index, label) in Self.quantileValues.enumerated() {
         guard let v = r.quantile(index) else { continue }
         writer.sample(Catalogue.windowLatencySeconds, r.labels, label, value: v)
       }
@@ -112,9 +118,8 @@ struct MetricsRenderer: Sendable {
 
     writer.family(Catalogue.circuitState)
     for r in rows {
-      for state in CircuitState.allCases {
-        writer.sample(
-          Catalogue.circuitState, r.labels, state.rawValue, value: r.circuit == state ? 1 : 0)
+      for (state, label) in zip(CircuitState.allCases, Self.circuitValues) {
+        writer.sample(Catalogue.circuitState, r.labels, label, value: r.circuit == state ? 1 : 0)
       }
       try await flushIfFull(emit)
     }
@@ -153,14 +158,14 @@ struct MetricsRenderer: Sendable {
     try await flushIfFull(emit)
 
     writer.family(Catalogue.providerStatus)
-    for p in view.providers {
+    for p in providers {
       for status in ProviderStatus.allCases {
         writer.sample(
           Catalogue.providerStatus, p.name, status.rawValue, value: p.status == status ? 1 : 0)
       }
     }
 
-    if let history { writeHistory(history, view) }
+    writeHistory()
     try await flushIfFull(emit)
     writeRoutes(routes)
     try await flushIfFull(emit)
@@ -194,8 +199,9 @@ struct MetricsRenderer: Sendable {
     writer.family(Catalogue.tokensTotal)
     for r in rows {
       guard let tokens = r.tokens else { continue }
-      writer.sample(Catalogue.tokensTotal, r.labels, "input", value: Double(tokens.input))
-      writer.sample(Catalogue.tokensTotal, r.labels, "output", value: Double(tokens.output))
+      let kinds = Self.tokenValues
+      writer.sample(Catalogue.tokensTotal, r.labels, kinds[0], value: Double(tokens.input))
+      writer.sample(Catalogue.tokensTotal, r.labels, kinds[1], value: Double(tokens.output))
       try await flushIfFull(emit)
     }
 
@@ -219,12 +225,28 @@ struct MetricsRenderer: Sendable {
       writer.sample(Catalogue.stateWriteFailuresTotal, file, value: Double(count))
     }
 
+    try await flushIfFull(emit)
+  }
+
+  /// Writes the process's families (read while the rest was rendered) and sends the rest.
+  mutating func finish(
+    process: ProcessMetricsSnapshot?, emit: (ArraySlice<UInt8>) async throws -> Void
+  ) async rethrows {
     if let process { ProcessMetrics.write(process, into: &writer) }
     try await writer.flush(emit)
   }
 
+  // Label values written for every check, escaped once.
+  static let resultValues = LabelValue.list(ResultClass.allCases.map(\.rawValue))
+  static let phaseValues = LabelValue.list(["dns", "connect", "tls", "first_byte", "total"])
+  static let quantileValues = LabelValue.list(Catalogue.windowQuantiles)
+  static let circuitValues = LabelValue.list(CircuitState.allCases.map(\.rawValue))
+  static let uptimeRangeValues = LabelValue.list(UptimeRange.allCases.map(\.rawValue))
+  static let tokenValues = LabelValue.list(["input", "output"])
+
   /// Sends what is buffered once it makes a piece.
-  private mutating func flushIfFull(_ emit: ([UInt8]) async throws -> Void) async rethrows {
-    if writer.bytes.count >= Self.pieceSize { try await writer.flush(emit) }
+  private mutating func flushIfFull(_ emit: (ArraySlice<UInt8>) async throws -> Void) async rethrows
+  {
+    if writer.count >= Self.pieceSize { try await writer.flush(emit) }
   }
 }

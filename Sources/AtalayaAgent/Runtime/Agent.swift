@@ -211,7 +211,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
       time: time, startedAt: startedAt, health: health, cost: cost, history: history,
       routes: routes, events: events, alerts: alerts, silences: self.silences,
       deliverer: deliverer, store: store, readiness: readiness, reloader: reloader,
-      current: current, procIO: BlockingIO(label: "atalaya.proc"))
+      current: current)
   }
 
   /// The configuration in force.

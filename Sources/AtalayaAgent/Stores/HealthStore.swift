@@ -95,6 +95,16 @@ public final class HealthStore: Sendable {
     }
   }
 
+  /// Hands the fleet, its window stats brought up to `now`, to `body` under the lock, to be
+  /// read in place (/metrics fills its rows with ``FleetHealth/walk(at:check:provider:)``
+  /// instead of copying every check into a view). `body` must not block.
+  func read<Result>(at now: Timestamp, _ body: (borrowing FleetHealth) -> Result) -> Result {
+    state.withLock { s in
+      s.fleet.cacheStats(at: now)
+      return body(s.fleet)
+    }
+  }
+
   /// A copy of the fleet's state (tests and the demo).
   public var fleet: FleetHealth { state.withLock { $0.fleet } }
 

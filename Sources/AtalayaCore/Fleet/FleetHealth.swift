@@ -100,33 +100,62 @@ public struct FleetHealth: Sendable {
   public func view(at now: Timestamp) -> FleetView {
     var providers: [ProviderView] = []
     providers.reserveCapacity(config.providers.count)
-    // The table is in config order: the next entry is normally the check's own, and the
-    // index is looked up (two strings hashed) only when it is not.
-    var next = 0
-    for provider in config.providers {
-      var checks: [CheckView] = []
-      checks.reserveCapacity(provider.checks.count)
-      for check in provider.checks {
-        let id = check.id(provider: provider.name)
-        let i: Int
-        if next < table.count && table[next].id == id {
-          i = next
-        } else if let found = index[id] {
-          i = found
-        } else {
-          continue
-        }
-        next = i + 1
-        var view = checkView(table[i], at: now)
-        view.policy = policy
-        checks.append(view)
-      }
-      let status = ProviderStatus.evaluate(checks: checks.map(\.statusInput), policy: policy)
+    var checks: [CheckView] = []
+    walk(at: now) { pointer, reading in
+      let entry = pointer.pointee
+      checks.append(
+        CheckView(
+          id: entry.id, provider: entry.provider, check: entry.check, health: entry.health,
+          stats: reading.stats, circuit: reading.circuit, rateLimits: entry.sortedRateLimits,
+          lastError: entry.lastError, listedModels: entry.listedModelsInOrder,
+          statusInput: reading.statusInput, policy: policy))
+    } provider: { provider, status in
       providers.append(ProviderView(config: provider, status: status, checks: checks))
+      checks = []
     }
     return FleetView(at: now, window: config.window, policy: policy, providers: providers)
   }
 
+  /// Walks the fleet as ``view(at:)`` lays it out without building it: providers in config
+  /// order, `check` called for each of a provider's checks with its entry (read in place
+  /// through the pointer, valid during the call only) and its reading at `now`, then
+  /// `provider` with the status decided from them. /metrics fills
+  /// its rows this way: a view copies every check's state (a ``CheckView`` per check, each
+  /// retaining dozens of references) only to read a few numbers from it.
+  public func walk(
+    at now: Timestamp, check: (UnsafePointer<Entry>, CheckReading) -> Void,
+    provider: (ProviderConfig, ProviderStatus) -> Void
+  ) {
+    var inputs: [CheckStatusInput] = []
+    // The table is in config order: the next entry is normally the check's own, and the
+    // index is looked up (two strings hashed) only when it is not.
+    var next = 0
+    table.withUnsafeBufferPointer { table in
+      for p in config.providers {
+        inputs.removeAll(keepingCapacity: true)
+        for c in p.checks {
+          let i: Int
+          if next < table.count && table[next].check.model == c.model
+            && table[next].provider.name == p.name
+          {
+            i = next
+          } else if let found = index[c.id(provider: p.name)] {
+            i = found
+          } else {
+            continue
+          }
+          next = i + 1
+          // Through a pointer: handing the element itself to `check` copied it (1.6 KB and
+          // a retain per reference it holds), however the parameter was declared.
+          let entry = table.baseAddress! + i
+          let reading = Entry.reading(of: entry, at: now)
+          inputs.append(reading.statusInput)
+          check(entry, reading)
+        }
+        provider(p, ProviderStatus.evaluate(checks: inputs, policy: policy))
+      }
+    }
+  }
   /// The persistent part: windows, breakers and counters of every check.
   public func snapshot(at now: Timestamp) -> HealthSnapshot {
     HealthSnapshot(
@@ -169,27 +198,6 @@ public struct FleetHealth: Sendable {
     statsSlot = table.first?.health.window.slot(for: now)
   }
 
-  private func checkView(_ entry: Entry, at now: Timestamp) -> CheckView {
-    let stats =
-      entry.validStats(at: now)
-      ?? entry.health.window.stats(at: now, countRateLimited: entry.provider.countRateLimited)
-    let state = entry.health.breaker.state(at: now)
-    return CheckView(
-      id: entry.id,
-      provider: entry.provider,
-      check: entry.check,
-      health: entry.health,
-      stats: stats,
-      circuit: state,
-      rateLimits: entry.rateLimits.values.sorted { $0.resource.rawValue < $1.resource.rawValue },
-      lastError: entry.lastError,
-      listedModels: entry.check.expectedModels.compactMap { model in
-        entry.listedModels[model].map { (model, $0) }
-      },
-      statusInput: CheckStatusInput(
-        circuit: state, successRatio: stats.successRatio, p95: stats.p95, slow: entry.check.slow)
-    )
-  }
 }
 
 /// A read-only picture of the whole fleet at one instant.
@@ -273,6 +281,14 @@ public struct CheckView: Sendable {
   public var isHealthy: Bool { statusInput.isHealthy(policy: policy) }
 }
 
+/// What is read of one check at an instant, beside its entry: its window stats, circuit
+/// state and the inputs of the status rule (see ``FleetHealth/walk(at:check:provider:)``).
+public struct CheckReading: Sendable {
+  public var stats: WindowStats
+  public var circuit: CircuitState
+  public var statusInput: CheckStatusInput
+}
+
 /// Window stats computed at one window revision and bucket.
 struct CachedStats: Sendable {
   struct Key: Equatable {
@@ -301,6 +317,56 @@ extension FleetHealth.Entry {
       rateLimits[reading.resource] = reading
     }
     return transition
+  }
+
+  /// The check's window stats (cached when still valid), circuit state and status inputs
+  /// at `now`.
+  public func reading(at now: Timestamp) -> CheckReading {
+    let stats =
+      validStats(at: now)
+      ?? health.window.stats(at: now, countRateLimited: provider.countRateLimited)
+    let state = health.breaker.state(at: now)
+    return CheckReading(
+      stats: stats, circuit: state,
+      statusInput: CheckStatusInput(
+        circuit: state, successRatio: stats.successRatio, p95: stats.p95, slow: check.slow))
+  }
+
+  /// ``reading(at:)`` of the entry at `entry`, read field by field in place.
+  static func reading(of entry: UnsafePointer<Self>, at now: Timestamp) -> CheckReading {
+    var stats: WindowStats?
+    if let cached = entry.pointee.cachedStats,
+      let slot = entry.pointee.health.window.slot(for: now),
+      cached.key
+        == CachedStats.Key(
+          revision: entry.pointee.health.window.revision, slot: slot,
+          countRateLimited: entry.pointee.provider.countRateLimited)
+    {
+      stats = cached.stats
+    }
+    let windowStats =
+      stats
+      ?? entry.pointee.health.window.stats(
+        at: now, countRateLimited: entry.pointee.provider.countRateLimited)
+    let state = entry.pointee.health.breaker.state(at: now)
+    return CheckReading(
+      stats: windowStats, circuit: state,
+      statusInput: CheckStatusInput(
+        circuit: state, successRatio: windowStats.successRatio, p95: windowStats.p95,
+        slow: entry.pointee.check.slow))
+  }
+
+  /// The last reading per rate-limit resource, by resource name.
+  public var sortedRateLimits: [RateLimitReading] {
+    rateLimits.isEmpty
+      ? [] : rateLimits.values.sorted { $0.resource.rawValue < $1.resource.rawValue }
+  }
+
+  /// A models check's expected models in config order, with whether the last list read had
+  /// them (only those read at least once).
+  public var listedModelsInOrder: [(model: String, listed: Bool)] {
+    listedModels.isEmpty
+      ? [] : check.expectedModels.compactMap { model in listedModels[model].map { (model, $0) } }
   }
 
   /// Brings the cached window stats up to `now` when they are stale.
