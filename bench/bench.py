@@ -881,10 +881,11 @@ scheduler lateness, startup and scrapes/s suffer when other work competes for th
 
 ### Micro-benchmarks (package-benchmark, `Benchmarks/`, per render)
 
-AgentRenderMetrics_10k renders {micro_series.get('AgentRenderMetrics_10k', 'about 10,000')} series of 218 checks (the agent's real
-/metrics path: FleetView, MetricsRenderer, process metrics), scraping one agent made once, as
-SwiftPrometheus_10k emits one registry made once (its allocations per render are a fixed ~90 —
-/proc reads, one array per provider — not one per series); the other three render the same 10,000
+AgentRenderMetrics_10k renders {micro_series.get('AgentRenderMetrics_10k', 'about 10,000')} series of 218 checks, each with 30 days of
+history behind it (the agent's real /metrics path: the rows read in place from the health and
+history stores, MetricsRenderer, process metrics), scraping one agent made once, as
+SwiftPrometheus_10k emits one registry made once (its allocations per render are a fixed few
+dozen — /proc reads, the SLO and cost views — not one per series); the other three render the same 10,000
 `atalaya_probes_total` series (ExpositionWriter_LabelSets_10k with each check's provider/model
 labels rendered once, as the agent does).
 

@@ -38,7 +38,7 @@ public enum ProcessMetrics {
     let ticks = Double(max(sysconf(Int32(_SC_CLK_TCK)), 1))
     let pageSize = Double(max(sysconf(Int32(_SC_PAGESIZE)), 1))
     let stat = ProcStat(contents: readFile("/proc/self/stat"))
-    let bootTime = Self.bootTime
+    let bootTime = bootTimeSeconds(readFile("/proc/stat"))
     var snapshot = ProcessMetricsSnapshot(
       residentMemoryBytes: 0, virtualMemoryBytes: 0, cpuSecondsTotal: 0,
       openFDs: Double(countOpenFDs()), maxFDs: maxOpenFDs(), startTimeSeconds: 0)
@@ -102,10 +102,6 @@ public enum ProcessMetrics {
   }
 
   /// `btime` from `/proc/stat`: boot time in seconds since the epoch.
-  /// The boot time (`/proc/stat`'s `btime`), read once: it does not change, and the file
-  /// has a line per CPU.
-  static let bootTime = bootTimeSeconds(readFile("/proc/stat"))
-
   static func bootTimeSeconds(_ contents: [UInt8]?) -> UInt64? {
     guard let contents else { return nil }
     for line in contents.split(separator: UInt8(ascii: "\n")) where line.starts(with: "btime ".utf8)

@@ -94,6 +94,62 @@ import Testing
     #expect(text.contains(#"provider="provider0",model="model-new""#))
   }
 
+  /// The uptime families, written from rows read in place, say what the history's view
+  /// says: every check and provider, every range, to the last digit.
+  @Test func uptimeFamiliesMatchTheHistoryView() async {
+    let fleet = fleet(providers: 2, models: 3)
+    var history = FleetHistory(config: fleet.config)
+    let now = time.now()
+    for (n, (provider, check)) in fleet.config.allChecks.enumerated() {
+      // A probe an hour over 30 days, then one a minute over the last day; each check fails
+      // at its own rate.
+      var t = now.seconds - 30 * 86_400
+      var k = 0
+      while t <= now.seconds {
+        history.record(
+          ProbeOutcome(
+            check: check.id(provider: provider.name),
+            result: k % (n + 3) == 0 ? .serverError : .success, startedAt: Timestamp(seconds: t),
+            httpStatus: 200, timings: PhaseTimings(total: 0.2)))
+        t += t < now.seconds - 86_400 ? 3600 : 60
+        k += 1
+      }
+    }
+    var renderer = MetricsRenderer()
+    renderer.fillRows(fleet, at: now)
+    renderer.fillHistory(history, at: now)
+    var bytes: [UInt8] = []
+    await renderer.render(
+      reload: ReloadState(successful: true, lastSuccess: now), emit: { bytes += $0 })
+    await renderer.finish(process: nil, emit: { bytes += $0 })
+    var values: [String: Double] = [:]
+    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+    where !line.hasPrefix("#") {
+      guard let space = line.lastIndex(of: " ") else { continue }
+      values[String(line[..<space])] = Double(line[line.index(after: space)...])
+    }
+    let view = history.view(at: now)
+    var expected = 0
+    for (id, ranges) in view.checkUptime {
+      for (range, v) in ranges {
+        expected += 1
+        let key =
+          #"atalaya_uptime_ratio{provider="\#(id.provider)",model="\#(id.model)",range="\#(range.rawValue)"}"#
+        #expect(values[key] == v, "\(key)")
+      }
+    }
+    for (provider, ranges) in view.providerUptime {
+      for (range, v) in ranges {
+        expected += 1
+        let key =
+          #"atalaya_provider_uptime_ratio{provider="\#(provider)",range="\#(range.rawValue)"}"#
+        #expect(values[key] == v, "\(key)")
+      }
+    }
+    #expect(expected == 6 * 4 + 2 * 4)
+    #expect(values.keys.filter { $0.contains("uptime_ratio{") }.count == expected)
+  }
+
   @Test func aSmallFleetIsOnePiece() async {
     var renderer = MetricsRenderer()
     let pieces = await render(fleet(providers: 1, models: 2), into: &renderer)

@@ -139,35 +139,43 @@ import Testing
   }
 
   /// `totals` sums runs of the arrays or takes the ring's kept sums (all of it, or its
-  /// tracked span) less what a span leaves out; it must read what the buckets say, slot by slot, while a ring fills, once it wraps,
-  /// after gaps, a clock stepped back, a restore, and for spans reaching before or after
-  /// the data.
-  @Test func totalsAreTheSumOfTheBuckets() throws {
+  /// tracked span) less what a span leaves out; it must read what the buckets say, slot by
+  /// slot, while a ring fills, once it wraps, after gaps, late records, a clock stepped back
+  /// (by more and by less than the ring), a restore, and for spans reaching before or after
+  /// the data — on a small ring and on the shapes of the history's minutes and hours.
+  @Test(arguments: [(60, 50, 12), (60, 1440, 60), (3600, 720, 168)])
+  func totalsAreTheSumOfTheBuckets(bucketSeconds: Int, count: Int, tracked: Int) throws {
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     func next(_ bound: Int) -> Int {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       return Int((state >> 33) % UInt64(bound))
     }
-    var ring = BucketRing<UInt16>(
-      bucketSeconds: 60, count: 50, keepsLatency: false, trackedSlots: 12)
+    func makeRing() -> BucketRing<UInt16> {
+      BucketRing(
+        bucketSeconds: Int64(bucketSeconds), count: count, keepsLatency: false,
+        trackedSlots: tracked)
+    }
+    let slot = bucketSeconds
+    var ring = makeRing()
     var t = start
     for step in 0..<2_000 {
-      // Mostly the next minute or so, sometimes a gap longer than the ring.
-      t = t + .seconds(next(20) == 0 ? 60 * (1 + next(120)) : 1 + next(90))
-      if next(400) == 0 { t = t - .seconds(60 * 60) }  // the clock stepped back an hour
+      // Mostly the next slot or so, sometimes a gap longer than the ring.
+      t = t + .seconds(next(20) == 0 ? slot * (1 + next(count * 2)) : 1 + next(slot + slot / 2))
+      if next(400) == 0 { t = t - .seconds(slot * (count + 10)) }  // stepped back past the ring
+      if next(300) == 0 { t = t - .seconds(slot * next(count)) }  // stepped back within it
       ring.add(success: next(5) != 0, slot: ring.slot(of: t))
       if next(8) == 0 {  // a late record, into an older bucket
-        ring.add(success: next(2) == 0, slot: ring.slot(of: t) - Int64(next(30)))
+        ring.add(success: next(2) == 0, slot: ring.slot(of: t) - Int64(next(count)))
       }
       if next(100) == 0 {
-        var restored = BucketRing<UInt16>(
-          bucketSeconds: 60, count: 50, keepsLatency: false, trackedSlots: 12)
+        var restored = makeRing()
         try restored.restore(ring.saved)
         ring = restored
       }
       for _ in 0..<3 {
-        let now = t + .seconds(next(4) == 0 ? 60 * next(80) : 0)
-        let slots = next(2) == 0 ? 12 : 1 + next(70)  // the tracked span, or any
+        let shift = next(4) == 0 ? slot * next(count + 30) : next(6) == 0 ? -slot * next(20) : 0
+        let now = t + .seconds(shift)
+        let slots = next(2) == 0 ? tracked : 1 + next(count + 20)  // the tracked span, or any
         let buckets = ring.buckets(slots: slots, at: now)
         let expected = (
           buckets.reduce(0) { $0 + $1.counted }, buckets.reduce(0) { $0 + $1.succeeded }
@@ -177,6 +185,19 @@ import Testing
         if got != expected { return }
       }
     }
+  }
+
+  /// A bucket full at 65,535 stops counting; the kept sums stop with it.
+  @Test func aSaturatedBucketKeepsTheSumsExact() {
+    var ring = BucketRing<UInt16>(
+      bucketSeconds: 60, count: 1440, keepsLatency: false, trackedSlots: 60)
+    let slot = ring.slot(of: start)
+    for _ in 0..<70_000 { ring.add(success: true, slot: slot) }
+    ring.add(success: false, slot: slot + 1)
+    let now = start + .seconds(60)
+    #expect(ring.totals(slots: 60, at: now) == (65_536, 65_535))
+    #expect(ring.totals(slots: 1440, at: now) == (65_536, 65_535))
+    #expect(ring.totals(slots: 1, at: now) == (1, 0))
   }
 
   @Test func theHistorySurvivesEncoding() throws {

@@ -208,6 +208,22 @@ import Testing
         == String(decoding: first, as: UTF8.self).split(separator: "\n").count)
   }
 
+  /// A piece handed out by `flush` is a slice of the writer's buffer: one kept after it must
+  /// keep its bytes while the writer goes on (the buffer copies itself first).
+  @Test func aPieceKeptAfterFlushKeepsItsBytes() async {
+    var writer = ExpositionWriter(capacity: 256)
+    writer.sample(labelled, "a", "b", value: 1)
+    var kept: ArraySlice<UInt8> = []
+    await writer.flush { kept = $0 }
+    let text = String(decoding: kept, as: UTF8.self)
+    #expect(writer.count == 0)
+    for i in 0..<100 { writer.sample(labelled, "c\(i)", "d", value: 2) }
+    #expect(String(decoding: kept, as: UTF8.self) == text)
+    #expect(text.hasSuffix("t_labelled{a=\"a\",b=\"b\"} 1\n"))
+    #expect(writer.text.hasPrefix("t_labelled{a=\"c0\""))
+    #expect(writer.capacity >= writer.count)
+  }
+
   @Test func contentTypeIsTextFormat004() {
     #expect(ExpositionWriter.contentType == "text/plain; version=0.0.4; charset=utf-8")
   }

@@ -70,7 +70,13 @@ where C.Duration == Duration {
     // a scrape that overlaps another renders with a fresh one.
     var renderer = self.renderer.withLock { $0.take() } ?? MetricsRenderer()
     defer { self.renderer.withLock { if $0 == nil { $0 = renderer } } }
-    health.read(at: now) { renderer.fillRows($0, at: now) }
+    // Routes decide from a fleet view: built (only when routes are configured) in the same
+    // read as the rows, so both see the same probes.
+    let hasRoutes = !routes.isEmpty
+    let fleet = health.read(at: now) { fleet -> FleetView? in
+      renderer.fillRows(fleet, at: now)
+      return hasRoutes ? fleet.view(at: now) : nil
+    }
     history.read { renderer.fillHistory($0, at: now) }
     let costMetrics = cost.metrics(at: now)
     let config = current.config
@@ -83,9 +89,9 @@ where C.Duration == Duration {
     let alerting = alerts.metrics(
       delivery: deliverer.metrics, silences: silenceCounts,
       maintenance: config.alerting.maintenance.map { ($0.name, $0.occurrence(at: now) != nil) })
-    let routeViews = routes.isEmpty ? [] : routeViews(fleet: health.view(at: now), at: now)
+    let routeList = fleet.map { routeViews(fleet: $0, at: now) } ?? []
     try await renderer.render(
-      reload: reloader.gauges, cost: costMetrics, alerting: alerting, routes: routeViews,
+      reload: reloader.gauges, cost: costMetrics, alerting: alerting, routes: routeList,
       stateWriteFailures: store.writeFailures, emit: emit)
     try await renderer.finish(process: process, emit: emit)
   }
