@@ -319,20 +319,9 @@ extension FleetHealth.Entry {
     return transition
   }
 
-  /// The check's window stats (cached when still valid), circuit state and status inputs
-  /// at `now`.
-  public func reading(at now: Timestamp) -> CheckReading {
-    let stats =
-      validStats(at: now)
-      ?? health.window.stats(at: now, countRateLimited: provider.countRateLimited)
-    let state = health.breaker.state(at: now)
-    return CheckReading(
-      stats: stats, circuit: state,
-      statusInput: CheckStatusInput(
-        circuit: state, successRatio: stats.successRatio, p95: stats.p95, slow: check.slow))
-  }
-
-  /// ``reading(at:)`` of the entry at `entry`, read field by field in place.
+  /// The window stats (cached when still valid), circuit state and status inputs at `now`
+  /// of the entry at `entry`, read field by field in place (calling a method on the entry
+  /// copied it first).
   static func reading(of entry: UnsafePointer<Self>, at now: Timestamp) -> CheckReading {
     var stats: WindowStats?
     if let cached = entry.pointee.cachedStats,
