@@ -615,6 +615,10 @@ def soak():
     build()
     binary = os.path.join(OUT, "atalaya-soak")
     shutil.copy2(atalaya_binary(), binary)
+    # Written back, as an installed binary is: the agent's start-up page release cannot drop
+    # dirty page-cache pages, so a fresh copy would keep its start-up code resident.
+    with open(binary, "rb+") as f:
+        os.fsync(f.fileno())
     nginx, nginx_port = start_nginx()
     samples = []
     started = time.time()

@@ -20,6 +20,11 @@ public final class BlockingIO: Sendable {
   /// True while the calling code runs as one of this queue's jobs.
   public var isCurrent: Bool { DispatchQueue.getSpecific(key: key) == true }
 
+  /// Queues `body` without waiting for it (work whose result nobody awaits).
+  public func submit(_ body: @escaping @Sendable () -> Void) {
+    queue.async(execute: body)
+  }
+
   /// Runs `body` on the queue and returns its result.
   public func run<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T)
     async throws(E) -> T

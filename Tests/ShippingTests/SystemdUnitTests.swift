@@ -43,6 +43,43 @@ import Testing
         "\n    api_key_credential: openrouter_api_key\n"))
   }
 
+  /// The system calls behind the start-up page release (`madvise`, `fadvise64`) pass the
+  /// unit's filter: in the allowed set, in none of the denied ones (a denied call would
+  /// only fail with EPERM, but then the release would silently do nothing).
+  @Test func systemCallFilterAllowsThePageRelease() async throws {
+    let settings = try Self.serviceSettings()
+    let filters = settings.filter { $0.key == "SystemCallFilter" }.map(\.value)
+    let allowed = try #require(filters.first { !$0.hasPrefix("~") })
+    let denied = filters.filter { $0.hasPrefix("~") }.flatMap {
+      $0.dropFirst().split(separator: " ").map(String.init)
+    }
+    // `systemd-analyze syscall-filter @set` lists a set's calls and names its nested sets.
+    func calls(_ sets: [String]) async throws -> Set<String> {
+      var pending = sets
+      var seen = Set<String>()
+      var result = Set<String>()
+      while let set = pending.popLast() {
+        guard seen.insert(set).inserted else { continue }
+        let listing = try await Subprocess.run("systemd-analyze", ["syscall-filter", set])
+        for line in listing.stdout.split(separator: "\n").dropFirst() {
+          let entry = line.trimmingCharacters(in: .whitespaces)
+          if entry.hasPrefix("@") {
+            pending.append(entry)
+          } else if !entry.isEmpty && !entry.hasPrefix("#") {
+            result.insert(entry)
+          }
+        }
+      }
+      return result
+    }
+    let allowedCalls = try await calls(allowed.split(separator: " ").map(String.init))
+    let deniedCalls = try await calls(denied)
+    for call in ["madvise", "fadvise64"] {
+      #expect(allowedCalls.contains(call), "\(call) not in \(allowed)")
+      #expect(!deniedCalls.contains(call), "\(call) denied by \(denied)")
+    }
+  }
+
   @Test func securityExposureIsAtMost1_5() async throws {
     let result = try await Subprocess.run(
       "systemd-analyze", ["security", "--offline=true", ShippingFiles.unit])

@@ -56,6 +56,7 @@ public enum AgentLaunch {
       environment: env, clock: ContinuousClock(), time: SystemTimeSource(),
       prober: probing.prober, notifier: SystemdNotifier(environment: env), logger: logger)
     settings.handlesSignals = true
+    settings.releasesStartupPages = StartupPages.enabled(environment: env)
     let agent = await Agent.make(config: config, settings: settings)
     logger.info(
       "starting",

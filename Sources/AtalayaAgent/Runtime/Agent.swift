@@ -45,6 +45,9 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
     /// Whether SIGTERM/SIGINT shut the agent down and SIGHUP reloads it (the real
     /// process); in-process agents (tests) leave the process's signals alone.
     public var handlesSignals = true
+    /// Whether the agent gives back start-up-only code pages after READY=1 and after each
+    /// reload (``StartupPages``; `atalaya run`, unless `ATALAYA_RELEASE_PAGES=0`).
+    public var releasesStartupPages = false
     /// How often health and cost are saved.
     public var saveInterval: Duration = .seconds(60)
     /// Checks due this close after a scheduler wake-up start with it (see
@@ -171,7 +174,10 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
       externalURL: "http://\(config.listen)", console: settings.console, logger: logger)
     let health = self.health
     let time = settings.time
-    readiness = Readiness(notifier: settings.notifier) { health.statusLine(at: time.now()) }
+    let releasePages = Self.pageRelease(settings)
+    readiness = Readiness(
+      notifier: settings.notifier, statusLine: { health.statusLine(at: time.now()) },
+      onReady: { releasePages(true) })
     probes = ProbeService(
       clock: settings.clock, coalescing: settings.scheduleCoalescing, current: current,
       readiness: readiness,
@@ -203,6 +209,7 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
         await deliverer.apply(receivers: config.alerting.receivers)
         probes.apply(config)
         current.publish(generation)
+        releasePages(false)
       },
       current: current, io: settings.io, time: time, notifier: settings.notifier,
       statusLine: { health.statusLine(at: time.now()) }, trapsSIGHUP: settings.handlesSignals,
@@ -296,5 +303,25 @@ public final class Agent<C: Clock>: Sendable where C.Duration == Duration {
       return g.running
     }
     await running?.triggerGracefulShutdown()
+  }
+}
+
+extension Agent {
+  /// Releases start-up pages on the I/O queue when the settings ask for it (logged at
+  /// info the first time, at debug after a reload).
+  static func pageRelease(_ settings: Settings) -> @Sendable (_ first: Bool) -> Void {
+    guard settings.releasesStartupPages else { return { _ in } }
+    let (io, logger) = (settings.io, settings.logger)
+    return { first in
+      io.submit {
+        let report = StartupPages.release()
+        logger.log(
+          level: first ? .info : .debug, "released start-up pages",
+          metadata: [
+            "resident_kb_before": "\(report.residentBefore)",
+            "resident_kb_after": "\(report.residentAfter)", "mappings": "\(report.mappings)",
+          ])
+      }
+    }
   }
 }

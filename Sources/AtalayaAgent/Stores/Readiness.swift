@@ -4,15 +4,21 @@ import Systemd
 
 /// When the agent is ready: the HTTP listener is bound *and* the scheduler is armed
 /// with the configuration's checks. READY=1 goes to systemd once, when the second of
-/// the two happens, never before (``ReadinessState`` decides; this class sends).
+/// the two happens, never before (``ReadinessState`` decides; this class sends), and
+/// `onReady` runs right after it.
 public final class Readiness: Sendable {
   private let state = Locked(ReadinessState())
   private let notifier: SystemdNotifier
   private let statusLine: @Sendable () -> String
+  private let onReady: @Sendable () -> Void
 
-  public init(notifier: SystemdNotifier, statusLine: @escaping @Sendable () -> String) {
+  public init(
+    notifier: SystemdNotifier, statusLine: @escaping @Sendable () -> String,
+    onReady: @escaping @Sendable () -> Void = {}
+  ) {
     self.notifier = notifier
     self.statusLine = statusLine
+    self.onReady = onReady
   }
 
   /// True once both the listener and the scheduler are up (GET /-/ready).
@@ -27,7 +33,9 @@ public final class Readiness: Sendable {
   private func perform(_ action: ReadinessState.Action) {
     switch action {
     case .none: break
-    case .sendReady: notifier.ready(status: statusLine())
+    case .sendReady:
+      notifier.ready(status: statusLine())
+      onReady()
     }
   }
 }
