@@ -71,7 +71,7 @@ test-packaging: packaging-test-deps
 # the real binary are skipped: they test signals, sd_notify and the CLI against wall-clock
 # deadlines that a TSan-slowed binary and simulator miss.
 TSAN_FLAGS := --sanitize=thread --scratch-path .build/tsan -Xswiftc -DATALAYA_TSAN
-TSAN_SKIP := ^(AtalayaAgentTests\.(AlertingEndToEndTests|BinaryLifecycleTests|CommandLineTests|CostCommandLineTests|CostEndToEndTests|EndpointsTests|RoutesEndToEndTests|EventStreamEndToEndTests|StatusPageTests|AlertmanagerClusterTests|SilenceCommandLineTests)|AlertingTests\.EmailEndToEndTests|ShippingTests)
+TSAN_SKIP := ^(AtalayaAgentTests\.(AlertingEndToEndTests|BinaryLifecycleTests|CommandLineTests|CostCommandLineTests|CostEndToEndTests|EndpointsTests|RoutesEndToEndTests|EventStreamEndToEndTests|StatusPageTests|AlertmanagerClusterTests|SilenceCommandLineTests|StartupPagesBinaryTests)|AlertingTests\.EmailEndToEndTests|ShippingTests)
 tsan: test-deps
 	$(SWIFT) build --build-tests $(TSAN_FLAGS)
 	$(SWIFT) test --skip-build $(TSAN_FLAGS) --skip '$(TSAN_SKIP)'

@@ -30,5 +30,6 @@ import Testing
     #expect(view.providers[0].status == .degraded)
     #expect(view.checks.first?.isHealthy == false)
     #expect(view.statusLine() == "0/1 checks healthy, 1 provider degraded")
+    #expect(fleet.statusLine(at: time.now()) == view.statusLine())
   }
 }

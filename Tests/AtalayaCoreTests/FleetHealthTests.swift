@@ -40,6 +40,7 @@ import Testing
     var view = fleet.view(at: time.now())
     #expect(view.providers.map(\.status) == [.degraded, .healthy])
     #expect(view.statusLine() == "2/3 checks healthy, 1 provider degraded")
+    #expect(fleet.statusLine(at: time.now()) == view.statusLine())  // read in place, the same
 
     // b fails twice: its only circuit opens, b is down, no probe is allowed until the reset timeout.
     fleet.record(outcome("b", "m", .serverError))
@@ -48,6 +49,8 @@ import Testing
     view = fleet.view(at: time.now())
     #expect(view.providers[1].status == .down)
     #expect(view.overall == .down)
+    #expect(view.statusLine().contains("1 provider down"))
+    #expect(fleet.statusLine(at: time.now()) == view.statusLine())
     #expect(!fleet.allowsProbe(CheckID(provider: "b", model: "m"), at: time.now()))
     time.advance(by: .seconds(31))
     #expect(fleet.allowsProbe(CheckID(provider: "b", model: "m"), at: time.now()))

@@ -76,7 +76,7 @@ public final class HealthStore: Sendable {
       var line: String?
       if transition != nil || now.seconds - s.lastStatusUpdate.seconds >= 2 {
         s.fleet.cacheStats(at: now)
-        let text = s.fleet.view(at: now).statusLine()
+        let text = s.fleet.statusLine(at: now)
         s.lastStatusUpdate = now
         if text != s.lastStatusLine {
           s.lastStatusLine = text
@@ -110,7 +110,7 @@ public final class HealthStore: Sendable {
 
   /// The STATUS= line at `now`.
   public func statusLine(at now: Timestamp) -> String {
-    view(at: now).statusLine()
+    read(at: now) { $0.statusLine(at: now) }
   }
 
   /// The persistent part (`state.json`).

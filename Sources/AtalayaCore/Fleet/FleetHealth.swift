@@ -96,6 +96,23 @@ public struct FleetHealth: Sendable {
     return table[i].record(outcome, config: config)
   }
 
+  /// The STATUS= line at `now` (``FleetView/statusLine()`` of ``view(at:)``), read in place:
+  /// the probe path refreshes it every two seconds, and a view copies every check.
+  public func statusLine(at now: Timestamp) -> String {
+    var (healthy, total, down, degraded) = (0, 0, 0, 0)
+    walk(
+      at: now,
+      check: { _, reading in
+        total += 1
+        if reading.statusInput.isHealthy(policy: policy) { healthy += 1 }
+      },
+      provider: { _, status in
+        if status == .down { down += 1 }
+        if status == .degraded { degraded += 1 }
+      })
+    return FleetView.statusLine(healthy: healthy, checks: total, down: down, degraded: degraded)
+  }
+
   /// Everything the outputs need, computed once at `now`.
   public func view(at now: Timestamp) -> FleetView {
     var providers: [ProviderView] = []
@@ -242,9 +259,14 @@ public struct FleetView: Sendable {
       total += 1
       if check.isHealthy { healthy += 1 }
     }
+    return Self.statusLine(
+      healthy: healthy, checks: total, down: providers.filter { $0.status == .down }.count,
+      degraded: providers.filter { $0.status == .degraded }.count)
+  }
+
+  /// The status line's words for these counts.
+  static func statusLine(healthy: Int, checks total: Int, down: Int, degraded: Int) -> String {
     var parts = ["\(healthy)/\(total) checks healthy"]
-    let degraded = providers.filter { $0.status == .degraded }.count
-    let down = providers.filter { $0.status == .down }.count
     if down > 0 { parts.append("\(down) provider\(down == 1 ? "" : "s") down") }
     if degraded > 0 { parts.append("\(degraded) provider\(degraded == 1 ? "" : "s") degraded") }
     return parts.joined(separator: ", ")
