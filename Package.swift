@@ -187,7 +187,7 @@ let package = Package(
     .testTarget(
       name: "AtalayaAgentTests",
       dependencies: [
-        "AtalayaAgent", "Simulator", "Probing", "HTTPClient", "Storage", "Alerting",
+        "AtalayaAgent", "Simulator", "Probing", "HTTPClient", "Storage", "Alerting", "Exposition",
         "AtalayaTestSupport",
         "ServerTestKit",
         .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,6 @@
 import AtalayaAgent
 import AtalayaTestSupport
+import Exposition
 import Foundation
 import Simulator
 import Testing
@@ -75,9 +76,10 @@ struct StartupPagesBinaryTests {
   static func executableMappings(pid: pid_t) -> [(rss: Int, flags: [Substring])] {
     let exe =
       (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) ?? "?"
-    guard let smaps = try? String(contentsOfFile: "/proc/\(pid)/smaps", encoding: .utf8) else {
-      return []
-    }
+    // Read to the end in a loop: Foundation's file reading stopped after the first piece of
+    // this procfs file in a TSan build.
+    guard let bytes = ProcessMetrics.readFile("/proc/\(pid)/smaps") else { return [] }
+    let smaps = String(decoding: bytes, as: UTF8.self)
     var result: [(rss: Int, flags: [Substring])] = []
     var inExecutable = false
     var rss = 0
