@@ -61,10 +61,15 @@ import Testing
   }
 
   @Test func onUnlessTheEnvironmentTurnsItOff() {
-    #expect(StartupPages.enabled(environment: [:]))
-    #expect(StartupPages.enabled(environment: ["ATALAYA_RELEASE_PAGES": "1"]))
+    #expect(StartupPages.enabled(environment: [:]) == true)
+    for on in ["1", "on", "TRUE", "yes"] {
+      #expect(StartupPages.enabled(environment: ["ATALAYA_RELEASE_PAGES": on]) == true)
+    }
     for off in ["0", "off", "OFF", "false", "no"] {
-      #expect(!StartupPages.enabled(environment: ["ATALAYA_RELEASE_PAGES": off]))
+      #expect(StartupPages.enabled(environment: ["ATALAYA_RELEASE_PAGES": off]) == false)
+    }
+    for bad in ["", "of", "2", "disabled"] {
+      #expect(StartupPages.enabled(environment: ["ATALAYA_RELEASE_PAGES": bad]) == nil)
     }
   }
 }
@@ -145,4 +150,13 @@ struct StartupPagesBinaryTests {
       #expect(!child.stderr.contains("released start-up pages"))
     }
   }
+
+  @Test func aValueItDoesNotKnowIsNamedAndTheDefaultKept() async throws {
+    try await run(environment: ["ATALAYA_RELEASE_PAGES": "of"]) { child in
+      #expect(child.stderr.contains("ATALAYA_RELEASE_PAGES is neither"))
+      #expect(Self.executableMappings(pid: child.pid).allSatisfy { $0.flags.contains("rr") })
+      #expect(child.stderr.contains("released start-up pages"))
+    }
+  }
+
 }

@@ -56,7 +56,14 @@ public enum AgentLaunch {
       environment: env, clock: ContinuousClock(), time: SystemTimeSource(),
       prober: probing.prober, notifier: SystemdNotifier(environment: env), logger: logger)
     settings.handlesSignals = true
-    settings.releasesStartupPages = StartupPages.enabled(environment: env)
+    if let release = StartupPages.enabled(environment: env) {
+      settings.releasesStartupPages = release
+    } else {
+      logger.warning(
+        "\(StartupPages.environmentKey) is neither 0/off/false/no nor 1/on/true/yes; start-up pages are released (the default)"
+      )
+      settings.releasesStartupPages = true
+    }
     let agent = await Agent.make(config: config, settings: settings)
     logger.info(
       "starting",

@@ -20,10 +20,14 @@ public enum StartupPages {
   /// The environment variable that turns the release off (`0`, `off`, `false`, `no`).
   public static let environmentKey = "ATALAYA_RELEASE_PAGES"
 
-  /// Whether `environment` leaves the release on (the default).
-  public static func enabled(environment: [String: String]) -> Bool {
+  /// Whether `environment` leaves the release on (the default): nil when the variable holds
+  /// something other than `1`/`on`/`true`/`yes` or `0`/`off`/`false`/`no` (the caller warns
+  /// and keeps the default).
+  public static func enabled(environment: [String: String]) -> Bool? {
     guard let value = environment[environmentKey]?.lowercased() else { return true }
-    return !["0", "off", "false", "no"].contains(value)
+    if ["1", "on", "true", "yes"].contains(value) { return true }
+    if ["0", "off", "false", "no"].contains(value) { return false }
+    return nil
   }
 
   /// Which mappings to release: the executable's and shared libraries' file mappings;
