@@ -13,13 +13,22 @@ import Synchronization
 /// continuation when done, so no cooperative-pool thread ever blocks. Task
 /// cancellation removes the transfer on the loop thread and completes it with a
 /// `cancelled` ``TransportError``. Connections are reused through the multi
-/// handle's connection cache (HTTP/2 multiplexing where TLS negotiates it).
+/// handle's connection cache (HTTP/2 multiplexing where TLS negotiates it); a
+/// fixed few per HTTP/1.1 origin (``OriginConnections``).
 public final class CurlMultiLoop: Sendable {
   private let core: CurlLoopCore
 
   /// Starts the loop thread. `maxConnections` bounds the connection cache.
-  public init(maxConnections: Int = 64) {
-    core = CurlLoopCore(maxConnections: maxConnections)
+  /// `connectionsPerOrigin` HTTP/1.1 transfers to one origin run at once on
+  /// connections kept open; more wait for one of them, up to `overflowWait`, then
+  /// run on a fresh connection closed when done (see ``OriginConnections``).
+  public init(
+    maxConnections: Int = 64, connectionsPerOrigin: Int = 2,
+    overflowWait: Duration = .milliseconds(250)
+  ) {
+    core = CurlLoopCore(
+      maxConnections: maxConnections, connectionsPerOrigin: connectionsPerOrigin,
+      overflowWait: overflowWait)
     core.start()
   }
 
@@ -67,14 +76,20 @@ final class CurlLoopCore: @unchecked Sendable {
   /// `curl_multi_wakeup` under the queue lock while not stopped.
   let multi: UnsafeMutableRawPointer
   let maxConnections: Int
+  let connectionsPerOrigin: Int
+  let overflowWaitNanos: UInt64
 
-  init(maxConnections: Int) {
+  init(maxConnections: Int, connectionsPerOrigin: Int, overflowWait: Duration) {
     CurlGlobal.ensure()
     guard let multi = curl_multi_init() else {
       fatalError("curl_multi_init failed (out of memory)")
     }
     self.multi = multi
     self.maxConnections = max(1, maxConnections)
+    self.connectionsPerOrigin = max(1, connectionsPerOrigin)
+    let (seconds, attoseconds) = max(.zero, overflowWait).components
+    overflowWaitNanos =
+      UInt64(min(seconds, 86_400)) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
     _ = atalaya_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, self.maxConnections)
   }
 
@@ -153,9 +168,10 @@ final class CurlLoopCore: @unchecked Sendable {
       for transfer in adds { state.start(transfer) }
       for id in cancels { state.cancel(id: id, message: "transfer cancelled") }
       if stop { break }
+      state.startOverdueWaiters()
       _ = curl_multi_perform(multi, &running)
       state.collectCompletions()
-      _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+      _ = curl_multi_poll(multi, nil, 0, state.pollTimeoutMillis(longest: 1000), nil)
     }
     // Anything submitted between the last drain and `stopped` fails too.
     let late = queue.withLock { q in

@@ -31,6 +31,12 @@ final class CurlTransfer: @unchecked Sendable {
   var bodyTruncated = false
   var chunkArrivals: [(offset: Int, seconds: Double)] = []
   var startNanos: UInt64 = 0
+  /// The key of the request's origin (``OriginConnections``).
+  var origin = 0
+  /// Whether the transfer holds one of its origin's kept slots.
+  var counted = false
+  /// While waiting for a kept connection: when it starts on a fresh one instead.
+  var waitDeadline: UInt64 = 0
 
   init(id: UInt64, request: HTTPRequest, userAgent: String) {
     self.id = id

@@ -49,6 +49,11 @@ public final class TestHTTPServer: Sendable {
   /// Every request, appended once the handler chose its answer (before it is sent):
   /// tests wait on it instead of polling ``requests``.
   public let received = EventLog<Request>()
+  /// Every request, appended before the handler runs (a handler may block).
+  public let arrived = EventLog<Request>()
+  /// The number of each connection the server has closed (the client went away
+  /// or the server stopped).
+  public let closed = EventLog<Int>()
 
   public init(handler: @escaping @Sendable (Request) -> Action) {
     self.handler = handler
@@ -86,6 +91,8 @@ public final class TestHTTPServer: Sendable {
   public var baseURL: String { "http://127.0.0.1:\(port)" }
   public var requests: [Request] { state.withLock { $0.requests } }
   public var connectionCount: Int { state.withLock { $0.connections } }
+  /// Connections open right now.
+  public var openConnectionCount: Int { state.withLock { $0.clients.count } }
 
   public func stop() {
     guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
@@ -116,6 +123,7 @@ public final class TestHTTPServer: Sendable {
         serve(client, connection: id)
         state.withLock { _ = $0.clients.remove(client) }
         close(client)
+        closed.append(id)
       }
     }
     close(listenFD)
@@ -164,6 +172,7 @@ public final class TestHTTPServer: Sendable {
         method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body,
         connection: connection)
       state.withLock { $0.requests.append(request) }
+      arrived.append(request)
       let action = handler(request)
       received.append(request)
       guard perform(action, fd) else { return }

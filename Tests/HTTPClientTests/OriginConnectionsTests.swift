@@ -1,0 +1,193 @@
+import AtalayaTestSupport
+import Testing
+
+@testable import HTTPClient
+
+private typealias Origins = OriginConnections<Int>
+
+/// `origins.admit` outside `#expect` (which cannot call a mutating method).
+private func admit(_ origins: inout Origins, _ waiter: Int, _ origin: Int) -> Origins.Admission {
+  origins.admit(waiter, origin: origin).admission
+}
+
+@Suite(.timeLimit(.minutes(1))) struct OriginConnectionsTests {
+  @Test func oneOriginHasOneKeyWhateverThePathCaseOrUserInfo() {
+    let key = Origins.key(of: "http://127.0.0.1:8080/v1/chat/completions")
+    #expect(Origins.key(of: "HTTP://127.0.0.1:8080/v1/models?x=1") == key)
+    #expect(Origins.key(of: "http://user:p%40ss@127.0.0.1:8080") == key)
+    #expect(Origins.key(of: "http://127.0.0.1:8080?x#top") == key)
+    #expect(Origins.key(of: "http://127.0.0.1:8080#top") == key)
+    #expect(
+      Origins.key(of: "https://API.openai.com/v1")
+        == Origins.key(of: "https://api.openai.com/v1/models"))
+    #expect(Origins.key(of: "http://[::1]:8080/a") == Origins.key(of: "http://[::1]:8080/b"))
+    #expect(Origins.key(of: "http://[::1]:8081/a") != Origins.key(of: "http://[::1]:8080/a"))
+    #expect(Origins.key(of: "http://127.0.0.1:8081/v1") != key)
+    #expect(Origins.key(of: "https://127.0.0.1:8080/v1") != key)
+    #expect(Origins.key(of: "http://127.0.0.2:8080/v1") != key)
+    // libcurl ends the user info at its first "@".
+    #expect(Origins.key(of: "http://a@b@127.0.0.1:8080/") != key)
+  }
+
+  @Test func transfersPastTheKeptOnesWaitInOrder() {
+    var origins = Origins(kept: 2)
+    let a = Origins.key(of: "http://a:1/")
+    let b = Origins.key(of: "http://b:1/")
+    #expect(admit(&origins, 1, a) == .keep)
+    #expect(admit(&origins, 2, a) == .keep)
+    #expect(admit(&origins, 3, a) == .wait)
+    #expect(admit(&origins, 4, a) == .wait)
+    #expect(admit(&origins, 5, b) == .keep, "each origin keeps its own")
+    #expect(origins.waiterCount == 2)
+    #expect(origins.oldestWaiters == [3])
+    // A kept transfer's end hands its slot to the longest waiter.
+    let ready = origins.finish(origin: a, counted: true, multiplexed: false)
+    #expect(ready.map(\.0) == [3])
+    #expect(ready.map(\.counted) == [true])
+    // A fresh (uncounted) transfer's end frees no slot.
+    #expect(origins.finish(origin: a, counted: false, multiplexed: false).isEmpty)
+    #expect(origins.waiterCount == 1)
+    for _ in 0..<2 { _ = origins.finish(origin: a, counted: true, multiplexed: false) }
+    #expect(origins.waiterCount == 0)
+    for _ in 0..<1 { _ = origins.finish(origin: a, counted: true, multiplexed: false) }
+    _ = origins.finish(origin: b, counted: true, multiplexed: nil)
+    #expect(origins.trackedOrigins == 0, "idle origins are forgotten")
+    #expect(Origins(kept: 0).kept == 1)
+  }
+
+  @Test func overdueAndCancelledWaitersLeaveTheQueue() {
+    var origins = Origins(kept: 1)
+    let a = Origins.key(of: "http://a:1/")
+    #expect(admit(&origins, 1, a) == .keep)
+    for waiter in 2...5 { #expect(admit(&origins, waiter, a) == .wait) }
+    #expect(origins.removeWaiters { $0 == 4 } == [4])
+    #expect(origins.removeWaiters { $0 <= 3 } == [2, 3])
+    #expect(origins.oldestWaiters == [5])
+    #expect(origins.finish(origin: a, counted: true, multiplexed: false).map(\.0) == [5])
+    _ = origins.finish(origin: a, counted: true, multiplexed: false)
+    #expect(origins.trackedOrigins == 0)
+  }
+
+  @Test func anOriginAnsweringOverHTTP2NeverMakesATransferWait() {
+    var origins = Origins(kept: 1)
+    let a = Origins.key(of: "https://a/")
+    #expect(admit(&origins, 1, a) == .keep)
+    #expect(admit(&origins, 2, a) == .wait)
+    #expect(admit(&origins, 3, a) == .wait)
+    // The first answer shows HTTP/2: every waiter runs, none counted.
+    let ready = origins.finish(origin: a, counted: true, multiplexed: true)
+    #expect(ready.map(\.0) == [2, 3])
+    #expect(ready.allSatisfy { !$0.counted })
+    for waiter in 4..<10 { #expect(admit(&origins, waiter, a) == .keep) }
+    #expect(origins.trackedOrigins == 1, "remembered while idle")
+    // Back to HTTP/1.1 (a proxy changed): one kept connection again.
+    _ = origins.finish(origin: a, counted: false, multiplexed: false)
+    #expect(origins.trackedOrigins == 0)
+    #expect(admit(&origins, 10, a) == .keep)
+    #expect(admit(&origins, 11, a) == .wait)
+  }
+
+  @Test func aBurstWaitsForTheKeptConnections() async {
+    // An overflow wait far longer than the test: every transfer runs on the two kept ones.
+    let loop = CurlMultiLoop(
+      maxConnections: 16, connectionsPerOrigin: 2, overflowWait: .seconds(600))
+    defer { loop.shutdown() }
+    let transport = CurlTransport(loop: loop, userAgent: "atalaya/test")
+    let gate = ThreadGate()
+    let server = TestHTTPServer { request in
+      if request.path == "/held" { gate.wait() }
+      return .respond(status: 200, body: request.path.bytes)
+    }
+    defer { gate.open() }
+    let burst = Task {
+      await withTaskGroup(of: Int.self) { group in
+        for _ in 0..<5 {
+          group.addTask {
+            await transport.send(HTTPRequest(url: server.baseURL + "/held", timeout: .seconds(60)))
+              .status
+          }
+        }
+        var statuses: [Int] = []
+        for await status in group { statuses.append(status) }
+        return statuses
+      }
+    }
+    await server.arrived.wait(count: 2)
+    gate.open()
+    #expect(await burst.value == [200, 200, 200, 200, 200])
+    #expect(server.requests.count == 5)
+    #expect(server.connectionCount == 2, "the three others waited for the kept two")
+    #expect(server.openConnectionCount == 2)
+  }
+
+  @Test func pastTheOverflowWaitATransferRunsOnAFreshConnectionClosedAfter() async {
+    let loop = CurlMultiLoop(
+      maxConnections: 16, connectionsPerOrigin: 2, overflowWait: .milliseconds(50))
+    defer { loop.shutdown() }
+    let transport = CurlTransport(loop: loop, userAgent: "atalaya/test")
+    let gate = ThreadGate()
+    let server = TestHTTPServer { request in
+      if request.path == "/held" { gate.wait() }
+      return .respond(status: 200, body: request.path.bytes)
+    }
+    defer { gate.open() }
+    let burst = Task {
+      await withTaskGroup(of: HTTPResponse.self) { group in
+        for _ in 0..<5 {
+          group.addTask {
+            await transport.send(HTTPRequest(url: server.baseURL + "/held", timeout: .seconds(60)))
+          }
+        }
+        var responses: [HTTPResponse] = []
+        for await response in group { responses.append(response) }
+        return responses
+      }
+    }
+    // The kept two hang; the three others start on their own connections once their
+    // wait is over.
+    await server.arrived.wait(count: 5)
+    #expect(server.openConnectionCount == 5)
+    gate.open()
+    let responses = await burst.value
+    #expect(responses.map(\.status) == [200, 200, 200, 200, 200])
+    await server.closed.wait(count: 3)
+    #expect(server.openConnectionCount == 2)
+    for _ in 0..<4 {
+      let response = await transport.send(
+        HTTPRequest(url: server.baseURL + "/next", timeout: .seconds(10)))
+      #expect(response.status == 200)
+    }
+    #expect(server.connectionCount == 5, "no new connection after the burst")
+    #expect(server.openConnectionCount == 2)
+    #expect(server.closed.count == 3)
+  }
+
+  @Test func cancellingAWaitingTransferLeavesTheQueue() async {
+    let loop = CurlMultiLoop(
+      maxConnections: 4, connectionsPerOrigin: 1, overflowWait: .seconds(600))
+    defer { loop.shutdown() }
+    let transport = CurlTransport(loop: loop, userAgent: "atalaya/test")
+    let gate = ThreadGate()
+    let server = TestHTTPServer { request in
+      if request.path == "/held" { gate.wait() }
+      return .respond(status: 200, body: request.path.bytes)
+    }
+    defer { gate.open() }
+    let kept = Task {
+      await transport.send(HTTPRequest(url: server.baseURL + "/held", timeout: .seconds(60)))
+    }
+    await server.arrived.wait(count: 1)
+    let waiting = Task {
+      await transport.send(HTTPRequest(url: server.baseURL + "/waiting", timeout: .seconds(60)))
+    }
+    waiting.cancel()
+    #expect(await waiting.value.error?.kind == .cancelled)
+    gate.open()
+    #expect(await kept.value.status == 200)
+    let after = await transport.send(
+      HTTPRequest(url: server.baseURL + "/after", timeout: .seconds(10)))
+    #expect(after.status == 200)
+    #expect(server.requests.map(\.path) == ["/held", "/after"])
+    #expect(server.connectionCount == 1)
+  }
+}
