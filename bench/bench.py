@@ -264,12 +264,18 @@ class Scraper:
         self.thread.start()
 
     def _work(self):
+        # The first scrape at once, the next ones half an interval out of step with the
+        # minute: a memory or descriptor reading taken on the minute then never counts the
+        # socket of a scrape in progress (a reading is of the agent, not of its scraper).
+        start = time.monotonic()
+        due = start - self.interval / 2
         while True:
             try:
                 http_get(self.port, "/metrics")
             except OSError:
                 pass
-            if self.stopping.wait(self.interval):
+            due += self.interval
+            if self.stopping.wait(max(0, due - time.monotonic())):
                 return
 
     def stop(self):
