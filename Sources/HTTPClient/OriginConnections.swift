@@ -10,7 +10,9 @@
 /// fresh connection closed when it ends, so a slow or hung origin never holds
 /// probes back for long. Its clock starts when it leaves the queue: the wait is
 /// not measured as the provider's latency. An origin seen answering over HTTP/2
-/// multiplexes every transfer on one connection, so nothing waits for it.
+/// multiplexes every transfer on one connection, so nothing waits for it. (libcurl
+/// reuses an SMTP connection only for the same account, so an SMTP origin used with
+/// several accounts may keep one idle connection per account.)
 struct OriginConnections<Waiter> {
   /// What a starting transfer does.
   enum Admission: Equatable {

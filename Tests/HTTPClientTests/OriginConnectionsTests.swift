@@ -162,6 +162,34 @@ private func admit(_ origins: inout Origins, _ waiter: Int, _ origin: Int) -> Or
     #expect(server.closed.count == 3)
   }
 
+  @Test func theWaitForAKeptConnectionIsNotInTheMeasuredTime() async {
+    let loop = CurlMultiLoop(
+      maxConnections: 4, connectionsPerOrigin: 1, overflowWait: .seconds(600))
+    defer { loop.shutdown() }
+    let transport = CurlTransport(loop: loop, userAgent: "atalaya/test")
+    // The server answers /slow after 300 ms, everything else at once.
+    let server = TestHTTPServer { request in
+      request.path == "/slow"
+        ? .chunked(status: 200, chunks: [(delayMs: 300, bytes: "slow".bytes)])
+        : .respond(status: 200, body: "fast".bytes)
+    }
+    let slow = Task {
+      await transport.send(HTTPRequest(url: server.baseURL + "/slow", timeout: .seconds(60)))
+    }
+    await server.arrived.wait(count: 1)
+    // Queued behind /slow on the one kept connection for most of its 300 ms.
+    let clock = ContinuousClock()
+    let submitted = clock.now
+    let fast = await transport.send(
+      HTTPRequest(url: server.baseURL + "/fast", timeout: .seconds(60)))
+    let waited = clock.now - submitted
+    #expect(await slow.value.body == "slow".bytes)
+    #expect(fast.body == "fast".bytes)
+    #expect(server.connectionCount == 1)
+    #expect(waited >= .milliseconds(150))
+    #expect(fast.timings.total < 0.15, "measured from when it left the queue")
+  }
+
   @Test func cancellingAWaitingTransferLeavesTheQueue() async {
     let loop = CurlMultiLoop(
       maxConnections: 4, connectionsPerOrigin: 1, overflowWait: .seconds(600))
