@@ -663,7 +663,8 @@ def soak():
         f"Written by `BENCH_SOAK=1 make bench` (bench/bench.py) on "
         f"{datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M')} UTC, "
         f"{len(samples)} minutes of 200 chat checks at 1 s (window 10m) against nginx on loopback, "
-        f"/metrics scraped every 15 s; "
+        f"/metrics scraped every 15 s (half an interval off the readings, so a reading never counts a "
+        f"scrape's socket); "
         f"{int(last['probes'])} probes. Run time {int((time.time() - started) / 60)} min.",
         "",
         "| figure | value | target | met? |",

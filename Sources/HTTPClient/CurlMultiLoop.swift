@@ -23,7 +23,7 @@ public final class CurlMultiLoop: Sendable {
   /// connections kept open; more wait for one of them, up to `overflowWait`, then
   /// run on a fresh connection closed when done (see ``OriginConnections``).
   public init(
-    maxConnections: Int = 64, connectionsPerOrigin: Int = 2,
+    maxConnections: Int = 64, connectionsPerOrigin: Int = 1,
     overflowWait: Duration = .milliseconds(250)
   ) {
     core = CurlLoopCore(

@@ -5,7 +5,9 @@
 /// connection per concurrent transfer and cached every one of them for up to two
 /// minutes: the number of open sockets followed the busiest moment of the last two
 /// minutes. Here at most `kept` transfers per origin run at once on connections
-/// that go back to the cache (*keepers*). A transfer that finds them all busy
+/// that go back to the cache (*keepers*; the loop keeps one by default: a second
+/// one is used only when two transfers overlap, so it would close after two idle
+/// minutes and open again at the next overlap). A transfer that finds them all busy
 /// waits for one, in order, up to the loop's overflow wait; past it, it runs on a
 /// fresh connection closed when it ends, so a slow or hung origin never holds
 /// probes back for long. Its clock starts when it leaves the queue: the wait is

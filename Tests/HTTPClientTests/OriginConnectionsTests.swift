@@ -87,6 +87,26 @@ private func admit(_ origins: inout Origins, _ waiter: Int, _ origin: Int) -> Or
     #expect(admit(&origins, 11, a) == .wait)
   }
 
+  @Test func byDefaultABurstToOneOriginSharesOneConnection() async {
+    let loop = CurlMultiLoop()
+    defer { loop.shutdown() }
+    let transport = CurlTransport(loop: loop, userAgent: "atalaya/test")
+    let server = TestHTTPServer { request in .respond(status: 200, body: request.path.bytes) }
+    let statuses = await withTaskGroup(of: Int.self) { group in
+      for i in 0..<8 {
+        group.addTask {
+          await transport.send(HTTPRequest(url: server.baseURL + "/\(i)", timeout: .seconds(10)))
+            .status
+        }
+      }
+      var statuses: [Int] = []
+      for await status in group { statuses.append(status) }
+      return statuses
+    }
+    #expect(statuses == Array(repeating: 200, count: 8))
+    #expect(server.connectionCount == 1)
+  }
+
   @Test func aBurstWaitsForTheKeptConnections() async {
     // An overflow wait far longer than the test: every transfer runs on the two kept ones.
     let loop = CurlMultiLoop(
