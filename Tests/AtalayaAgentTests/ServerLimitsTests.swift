@@ -37,8 +37,10 @@ import Testing
         #expect(await client.closedByServer(within: .seconds(30)))
       }
       // NIO accepts up to four connections per read before the limit applies (Hummingbird's
-      // own test of the limit allows the same overshoot).
-      #expect((1...8 + 4).contains(most), "the agent held \(most) connections at once")
+      // own test of the limit allows the same overshoot), and a connection counts against
+      // the limit only once its task runs: on a loaded machine a second read's four can
+      // come in first (a CI run beside a benchmark held 14). Capped all the same: 41 came.
+      #expect((1...8 + 8).contains(most), "the agent held \(most) connections at once")
       // /metrics is served again.
       let metrics = try await TestHTTPClient.request("GET", port: port, path: "/metrics")
       #expect(metrics.status == 200)
