@@ -87,22 +87,39 @@ private func admit(_ origins: inout Origins, _ waiter: Int, _ origin: Int) -> Or
     #expect(admit(&origins, 11, a) == .wait)
   }
 
+  /// `count` requests at once to `path`, on their own task; the statuses in completion order.
+  private func burst(
+    _ count: Int, to path: String, on server: TestHTTPServer, through transport: CurlTransport
+  ) -> Task<[Int], Never> {
+    Task {
+      await withTaskGroup(of: Int.self) { group in
+        for _ in 0..<count {
+          group.addTask {
+            await transport.send(HTTPRequest(url: server.baseURL + path, timeout: .seconds(60)))
+              .status
+          }
+        }
+        var statuses: [Int] = []
+        for await status in group { statuses.append(status) }
+        return statuses
+      }
+    }
+  }
+
+  /// A server that holds every request to /held until `gate` opens.
+  private func heldServer(_ gate: ThreadGate) -> TestHTTPServer {
+    TestHTTPServer { request in
+      if request.path == "/held" { gate.wait() }
+      return .respond(status: 200, body: request.path.bytes)
+    }
+  }
+
   @Test func byDefaultABurstToOneOriginSharesOneConnection() async {
     let loop = CurlMultiLoop()
     defer { loop.shutdown() }
     let transport = CurlTransport(loop: loop, userAgent: "atalaya/test")
     let server = TestHTTPServer { request in .respond(status: 200, body: request.path.bytes) }
-    let statuses = await withTaskGroup(of: Int.self) { group in
-      for i in 0..<8 {
-        group.addTask {
-          await transport.send(HTTPRequest(url: server.baseURL + "/\(i)", timeout: .seconds(10)))
-            .status
-        }
-      }
-      var statuses: [Int] = []
-      for await status in group { statuses.append(status) }
-      return statuses
-    }
+    let statuses = await burst(8, to: "/fast", on: server, through: transport).value
     #expect(statuses == Array(repeating: 200, count: 8))
     #expect(server.connectionCount == 1)
   }
@@ -114,27 +131,12 @@ private func admit(_ origins: inout Origins, _ waiter: Int, _ origin: Int) -> Or
     defer { loop.shutdown() }
     let transport = CurlTransport(loop: loop, userAgent: "atalaya/test")
     let gate = ThreadGate()
-    let server = TestHTTPServer { request in
-      if request.path == "/held" { gate.wait() }
-      return .respond(status: 200, body: request.path.bytes)
-    }
+    let server = heldServer(gate)
     defer { gate.open() }
-    let burst = Task {
-      await withTaskGroup(of: Int.self) { group in
-        for _ in 0..<5 {
-          group.addTask {
-            await transport.send(HTTPRequest(url: server.baseURL + "/held", timeout: .seconds(60)))
-              .status
-          }
-        }
-        var statuses: [Int] = []
-        for await status in group { statuses.append(status) }
-        return statuses
-      }
-    }
+    let held = burst(5, to: "/held", on: server, through: transport)
     await server.arrived.wait(count: 2)
     gate.open()
-    #expect(await burst.value == [200, 200, 200, 200, 200])
+    #expect(await held.value == [200, 200, 200, 200, 200])
     #expect(server.requests.count == 5)
     #expect(server.connectionCount == 2, "the three others waited for the kept two")
     #expect(server.openConnectionCount == 2)
@@ -146,30 +148,15 @@ private func admit(_ origins: inout Origins, _ waiter: Int, _ origin: Int) -> Or
     defer { loop.shutdown() }
     let transport = CurlTransport(loop: loop, userAgent: "atalaya/test")
     let gate = ThreadGate()
-    let server = TestHTTPServer { request in
-      if request.path == "/held" { gate.wait() }
-      return .respond(status: 200, body: request.path.bytes)
-    }
+    let server = heldServer(gate)
     defer { gate.open() }
-    let burst = Task {
-      await withTaskGroup(of: HTTPResponse.self) { group in
-        for _ in 0..<5 {
-          group.addTask {
-            await transport.send(HTTPRequest(url: server.baseURL + "/held", timeout: .seconds(60)))
-          }
-        }
-        var responses: [HTTPResponse] = []
-        for await response in group { responses.append(response) }
-        return responses
-      }
-    }
+    let held = burst(5, to: "/held", on: server, through: transport)
     // The kept two hang; the three others start on their own connections once their
     // wait is over.
     await server.arrived.wait(count: 5)
     #expect(server.openConnectionCount == 5)
     gate.open()
-    let responses = await burst.value
-    #expect(responses.map(\.status) == [200, 200, 200, 200, 200])
+    #expect(await held.value == [200, 200, 200, 200, 200])
     await server.closed.wait(count: 3)
     #expect(server.openConnectionCount == 2)
     for _ in 0..<4 {
@@ -216,10 +203,7 @@ private func admit(_ origins: inout Origins, _ waiter: Int, _ origin: Int) -> Or
     defer { loop.shutdown() }
     let transport = CurlTransport(loop: loop, userAgent: "atalaya/test")
     let gate = ThreadGate()
-    let server = TestHTTPServer { request in
-      if request.path == "/held" { gate.wait() }
-      return .respond(status: 200, body: request.path.bytes)
-    }
+    let server = heldServer(gate)
     defer { gate.open() }
     let kept = Task {
       await transport.send(HTTPRequest(url: server.baseURL + "/held", timeout: .seconds(60)))
