@@ -677,8 +677,8 @@ def soak():
         f"≤ 1 MB growth | {verdict(last['rss_kb'] - full['rss_kb'] <= 1024)} |",
         f"| anonymous memory, minute 1 → {last['minute']} | {fmt_kb(first['anonymous_kb'])} → "
         f"{fmt_kb(last['anonymous_kb'])} | ≤ 8 MB | {verdict(last['anonymous_kb'] <= 8 * 1024)} |",
-        f"| open fds over the hour | {min(fds)} … {max(fds)} | constant | {verdict(min(fds) == max(fds))} |",
-        f"| CPU per probe over the hour | "
+        f"| open fds over the run | {min(fds)} … {max(fds)} | constant | {verdict(min(fds) == max(fds))} |",
+        f"| CPU per probe over the run | "
         f"{1e6 * (last['cpu_s'] - first['cpu_s']) / max(1, last['probes'] - first['probes']):.0f} µs | — | — |",
         "",
         "Every sample (minute, RSS kB, anonymous kB, fds):",
